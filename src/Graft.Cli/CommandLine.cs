@@ -1,0 +1,48 @@
+namespace Graft.Cli;
+
+/// <summary>Dispatches `graft &lt;command&gt;`; each command is a thin layer over library calls.</summary>
+public static class CommandLine
+{
+    public const int Ok = 0, Failure = 1, Usage = 2;
+
+    public static int Run(string[] args)
+    {
+        bool verbose = args.Contains("--verbose");
+        args = args.Where(a => a != "--verbose").ToArray();
+        try
+        {
+            return args.FirstOrDefault() switch
+            {
+                "demo" or "selfcheck" => SelfCheckCommand.Run(args[1..]),
+                null or "help" or "--help" or "-h" => Help(),
+                var other => Fail($"unknown command '{other}'", "run `graft help` for the list of commands", Usage),
+            };
+        }
+        catch (Exception e) when (!verbose)
+        {
+            return Fail(e.Message, "rerun with --verbose for details");
+        }
+    }
+
+    internal static int Fail(string message, string hint, int code = Failure)
+    {
+        Console.Error.WriteLine($"graft: error: {message}");
+        Console.Error.WriteLine($"  hint: {hint}");
+        return code;
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine("""
+            graft — transfer learning for .NET
+
+            Commands:
+              demo         train on the embedded sample and print accuracy
+              selfcheck    run the engine's self-check (train a tiny network to near-zero loss)
+
+            Options: --verbose (stack traces on errors)
+            Exit codes: 0 ok, 1 failure, 2 usage error.
+            """);
+        return Ok;
+    }
+}

@@ -1,0 +1,3 @@
+using Graft.Cli;
+
+return CommandLine.Run(args);

@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+
+namespace Graft.Layers;
+
+/// <summary>
+/// Maps Keras class names to Graft layers. Adding an importable layer is one line here plus the layer's file.
+/// Only registered classes can be built from a file: nothing in a model file is ever executed.
+/// </summary>
+public static class LayerRegistry
+{
+    private static readonly Dictionary<string, Func<LayerConfig, Layer>> s_factories = new(StringComparer.Ordinal)
+    {
+        ["InputLayer"] = c => new InputLayer(InputLayer.ShapeFromConfig(c), c.Name),
+        ["Dense"] = Dense.FromConfig,
+        ["Activation"] = Activation.FromConfig,
+    };
+
+    public static IReadOnlyCollection<string> ClassNames => s_factories.Keys;
+
+    public static bool IsKnown(string className) => s_factories.ContainsKey(className);
+
+    public static Layer Create(string className, string name, JsonObject config)
+    {
+        if (className == "Lambda")
+            throw new NotSupportedException($"Layer '{name}' is a Lambda layer: it holds code, and Graft never runs code from a model file.");
+        if (!s_factories.TryGetValue(className, out var factory))
+            throw new NotSupportedException($"Layer '{name}' has class '{className}', which Graft does not support. Supported: {string.Join(", ", s_factories.Keys.Order())}.");
+        return factory(new LayerConfig(className, name, config));
+    }
+
+    /// <summary>Registers a layer class (for users' own layers).</summary>
+    public static void Register(string className, Func<LayerConfig, Layer> factory) => s_factories[className] = factory;
+}
