@@ -13,6 +13,7 @@ public static class LayerRegistry
         ["InputLayer"] = c => new InputLayer(InputLayer.ShapeFromConfig(c), c.Name),
         ["Dense"] = Dense.FromConfig,
         ["Activation"] = Activation.FromConfig,
+        ["BatchNormalization"] = BatchNormalization.FromConfig,
     };
 
     public static IReadOnlyCollection<string> ClassNames => s_factories.Keys;
