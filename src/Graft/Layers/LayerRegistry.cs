@@ -14,6 +14,10 @@ public static class LayerRegistry
         ["Dense"] = Dense.FromConfig,
         ["Activation"] = Activation.FromConfig,
         ["BatchNormalization"] = BatchNormalization.FromConfig,
+        ["MaxPooling2D"] = MaxPooling2D.FromConfig,
+        ["AveragePooling2D"] = AveragePooling2D.FromConfig,
+        ["GlobalAveragePooling2D"] = GlobalAveragePooling2D.FromConfig,
+        ["GlobalMaxPooling2D"] = GlobalMaxPooling2D.FromConfig,
     };
 
     public static IReadOnlyCollection<string> ClassNames => s_factories.Keys;
