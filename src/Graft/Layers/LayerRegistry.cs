@@ -18,6 +18,16 @@ public static class LayerRegistry
         ["AveragePooling2D"] = AveragePooling2D.FromConfig,
         ["GlobalAveragePooling2D"] = GlobalAveragePooling2D.FromConfig,
         ["GlobalMaxPooling2D"] = GlobalMaxPooling2D.FromConfig,
+        ["Add"] = Add.FromConfig,
+        ["Multiply"] = Multiply.FromConfig,
+        ["Concatenate"] = Concatenate.FromConfig,
+        ["Flatten"] = Flatten.FromConfig,
+        ["Reshape"] = Reshape.FromConfig,
+        ["Dropout"] = Dropout.FromConfig,
+        ["ReLU"] = ReLU.FromConfig,
+        ["LeakyReLU"] = LeakyReLU.FromConfig,
+        ["Softmax"] = Softmax.FromConfig,
+        ["Rescaling"] = Rescaling.FromConfig,
     };
 
     public static IReadOnlyCollection<string> ClassNames => s_factories.Keys;

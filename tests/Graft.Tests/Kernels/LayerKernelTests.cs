@@ -96,6 +96,34 @@ public class LayerKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(15)]
+    [InlineData(17)]
+    [InlineData(33)]
+    [InlineData(100)]
+    [InlineData(257)]
+    public void ReluMatchesScalar(int n)
+    {
+        var rng = new Random(300 + n);
+        var x = Random(n, rng);
+        var dy = Random(n, rng);
+        if (n > 3) { x[0] = 1.5f; x[1] = 0.25f; x[2] = -0.5f; } // exactly on the max, threshold and below
+        foreach (var (max, slope, t) in new[] { (float.PositiveInfinity, 0f, 0f), (1.5f, 0.2f, 0.25f), (6f, 0.1f, -0.5f) })
+        {
+            var fast = new float[n];
+            var slow = new float[n];
+            ElementwiseRelu.Forward(x, fast, max, slope, t);
+            for (int i = 0; i < n; i++) slow[i] = ElementwiseRelu.Scalar(x[i], max, slope, t);
+            AssertClose(slow, fast, $"relu forward max {max} slope {slope} threshold {t}");
+            ElementwiseRelu.Backward(x, dy, fast, max, slope, t);
+            for (int i = 0; i < n; i++) slow[i] = ElementwiseRelu.ScalarGradient(x[i], dy[i], max, slope, t);
+            AssertClose(slow, fast, $"relu backward max {max} slope {slope} threshold {t}");
+        }
+    }
+
     [Fact]
     public void BatchNormMomentsMatchDoublePrecisionAcrossGroupsAndThreads()
     {
