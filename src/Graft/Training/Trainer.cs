@@ -124,9 +124,3 @@ public static class Trainer
     private static string FormatEpoch(int epoch, int epochs, EpochLogs logs) =>
         $"epoch {epoch + 1}/{epochs}: " + string.Join(", ", logs.Where(kv => kv.Key != "seconds").Select(kv => $"{kv.Key} {kv.Value:G4}")) + $" ({logs["seconds"]:F1} s)";
 }
-
-/// <summary>A layer with randomness (Dropout) whose stream the trainer re-seeds per step.</summary>
-public interface IReseedable
-{
-    void Reseed(int seed);
-}
