@@ -157,6 +157,8 @@ public sealed class BatchNormalization : Layer
 
     internal static BatchNormalization FromConfig(LayerConfig c)
     {
+        if (c.GetBool("renorm", false))
+            throw new NotSupportedException($"Layer '{c.Name}' (BatchNormalization) uses batch renormalization (renorm: true), which Graft does not support. Expected renorm false or absent.");
         // Keras 2 saves the axis of a built layer as a list ([3]).
         int axis;
         if (c.Json["axis"] is JsonArray arr)

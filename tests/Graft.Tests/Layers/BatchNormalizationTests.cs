@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Graft.Graph;
 using Graft.Layers;
 using Graft.Tensors;
 using Graft.Tests.Support;
@@ -100,6 +101,27 @@ public class BatchNormalizationTests
     }
 
     [Fact]
+    public void FrozenLayerInsideAModelKeepsItsStatisticsDuringTraining()
+    {
+        var bn = new BatchNormalization(name: "base_bn");
+        var head = new Dense(2, name: "head");
+        var model = Model.Sequential(new Shape(3, 3, 4), bn, new GlobalAveragePooling2D(name: "gap"), head);
+        bn.Trainable = false;
+        var before = bn.MovingMean.Value.ToArray().Concat(bn.MovingVariance.Value.ToArray()).ToArray();
+        var x = GradientCheck.Random(new Shape(5, 3, 3, 4), new Random(2), 3f);
+        model.ZeroGrad();
+        var y = model.Forward(x, training: true);
+        model.Backward(GradientCheck.Random(y.Shape, new Random(4), 1f));
+        Assert.Equal(before, bn.MovingMean.Value.ToArray().Concat(bn.MovingVariance.Value.ToArray()).ToArray());
+        Assert.Contains(head.Kernel.Grad.ToArray(), g => g != 0f);
+        Assert.All(bn.Gamma!.Grad.ToArray(), g => Assert.Equal(0f, g));
+
+        bn.Trainable = true;
+        model.Forward(x, training: true);
+        Assert.NotEqual(before, bn.MovingMean.Value.ToArray().Concat(bn.MovingVariance.Value.ToArray()).ToArray());
+    }
+
+    [Fact]
     public void LargeBatchStatisticsAreAccurate()
     {
         // 300 000 rows of one channel around 1000: a naive float sum of squares would lose the variance.
@@ -129,6 +151,8 @@ public class BatchNormalizationTests
         var keras2 = (BatchNormalization)LayerRegistry.Create("BatchNormalization", "bn2", new JsonObject { ["axis"] = new JsonArray(3), ["momentum"] = 0.99 });
         keras2.Build(new[] { new Shape(4, 4, 8) });
         Assert.Equal(3, keras2.Axis);
+        var e = Assert.Throws<NotSupportedException>(() => LayerRegistry.Create("BatchNormalization", "bn_r", new JsonObject { ["renorm"] = true }));
+        Assert.Contains("bn_r", e.Message);
     }
 
     [Fact]
