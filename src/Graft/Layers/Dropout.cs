@@ -9,7 +9,7 @@ namespace Graft.Layers;
 /// <see cref="Seed"/>; <see cref="ResetRandom"/> restarts it, so the next training forward draws the same
 /// mask again (gradient checks and reproducible runs rely on this).
 /// </summary>
-public sealed class Dropout : Layer
+public sealed class Dropout : Layer, IReseedable
 {
     private readonly TensorSlot _mask = new();
     private readonly int _effectiveSeed;
@@ -34,6 +34,9 @@ public sealed class Dropout : Layer
 
     /// <summary>Restarts the mask sequence: the next training forward repeats the first mask drawn after construction.</summary>
     public void ResetRandom() => _rng = new Random(_effectiveSeed);
+
+    /// <summary>Restarts the mask stream from <paramref name="seed"/> (the trainer does this every step).</summary>
+    public void Reseed(int seed) => _rng = new Random(seed);
 
     protected override Shape OnBuild(IReadOnlyList<Shape> inputShapes, Random rng) => inputShapes[0];
 

@@ -93,3 +93,35 @@ public sealed class TrainerTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Fit(Mlp(1), Blobs(30, 1), null, new FitOptions(), cancellationToken: cts.Token));
     }
 }
+
+public sealed class TrainerDropoutTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("graft-fitd-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void ResumeIsExactWithDropoutInTheModel()
+    {
+        static Model Net()
+        {
+            var rng = new Random(5);
+            var input = LayerCalls.Input(4);
+            var h = new Dense(16, ActivationKind.Relu, name: "h").Call(rng, input);
+            var d = new Dropout(0.5f, name: "drop").Call(rng, h);
+            return new Model(input, new Dense(3, ActivationKind.Softmax, name: "out").Call(rng, d));
+        }
+        var rng = new Random(1);
+        var x = new Tensor(new Shape(64, 4));
+        for (int i = 0; i < x.Length; i++) x[i] = (float)rng.NextDouble();
+        var y = Enumerable.Range(0, 64).Select(i => i % 3).ToArray();
+        var data = new TensorBatchSource(x, y);
+        var options = new FitOptions { Epochs = 4, BatchSize = 8, Optimizer = a => new Adam(a, 0.01f) };
+        var straight = Net();
+        Trainer.Fit(straight, data, null, options);
+        var path = Path.Combine(_dir, "c.ckpt");
+        Trainer.Fit(Net(), data, null, options with { Epochs = 1, CheckpointPath = path });
+        var resumed = Net();
+        Trainer.Fit(resumed, data, null, options with { CheckpointPath = path, Resume = true });
+        Assert.Equal(straight.Parameters.Select(p => p.Value.ToArray()), resumed.Parameters.Select(p => p.Value.ToArray()));
+    }
+}
