@@ -5,7 +5,7 @@ public static class ImageFormatDetector
 {
     public static ImageFormat Detect(ReadOnlySpan<byte> data)
     {
-        if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) return ImageFormat.Jpeg;
+        if (data.Length >= 2 && data[0] == 0xFF && data[1] == 0xD8) return ImageFormat.Jpeg; // SOI; a cut-off JPEG is still a JPEG
         if (data.Length >= 8 && data[..8].SequenceEqual(PngSignature)) return ImageFormat.Png;
         if (data.Length >= 6 && (data[..6].SequenceEqual("GIF87a"u8) || data[..6].SequenceEqual("GIF89a"u8))) return ImageFormat.Gif;
         if (data.Length >= 2 && data[0] == (byte)'B' && data[1] == (byte)'M') return ImageFormat.Bmp;

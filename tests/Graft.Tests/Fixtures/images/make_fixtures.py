@@ -118,6 +118,7 @@ def main():
     save_and_expect(photo, "progressive.jpg", quality=80, progressive=True)
     save_and_expect(photo.convert("L"), "grey.jpg", quality=90)
     save_and_expect(photo.convert("CMYK"), "cmyk.jpg", quality=90)
+    save_and_expect(photo.resize((1, 1)), "one_pixel.jpg", quality=90)
     # EXIF orientations 1-8 on an asymmetric image (distinct corners) so any wrong flip shows.
     a = np.zeros((16, 24, 3), np.uint8)
     a[:, :, 0] = np.linspace(0, 255, 24)[None, :]

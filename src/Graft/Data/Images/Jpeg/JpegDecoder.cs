@@ -21,29 +21,37 @@ internal static unsafe class JpegDecoder
         if (!TurboJpegNative.IsAvailable)
             throw new ImageDecodeException(name, DecodeError.ReadFailed, TurboJpegNative.MissingHint);
         if (!s_handles.TryTake(out var handle)) handle = TurboJpegHandle.Create();
+        bool reusable = false;
         try
         {
-            return Decode(handle.DangerousGetHandle(), data, name, options);
+            var image = Decode(handle.DangerousGetHandle(), data, name, options);
+            reusable = true;
+            return image;
         }
         finally
         {
-            if (s_handles.Count < Environment.ProcessorCount * 2) s_handles.Add(handle);
+            // After an error TurboJPEG 2.x leaves the decompressor mid-state, and reusing it fails valid files:
+            // only a handle whose last call succeeded goes back to the pool.
+            if (reusable && s_handles.Count < Environment.ProcessorCount * 2) s_handles.Add(handle);
             else handle.Dispose();
         }
     }
 
     private static RgbImage Decode(nint h, ReadOnlySpan<byte> data, string name, DecodeOptions options)
     {
-        int orientation = options.ApplyExifOrientation ? JpegMarkers.ReadOrientation(data) : 1;
+        var markers = JpegMarkers.Scan(data);
+        int orientation = options.ApplyExifOrientation ? markers.Orientation : 1;
+        if ((long)markers.Width * markers.Height > options.MaxPixels)
+            throw TooManyPixels(name, markers.Width, markers.Height, options);
         fixed (byte* src = data)
         {
             if (TurboJpegNative.DecompressHeader(h, src, (nuint)data.Length, out int width, out int height, out _, out int colorspace) != 0)
-                throw Failure(h, name, "reading the header");
+                throw Failure(h, data, name, "reading the header");
             if (width <= 0 || height <= 0)
-                throw new ImageDecodeException(name, DecodeError.Corrupt, $"the header declares {width}x{height} pixels.");
+                throw new ImageDecodeException(name, markers.HeadersComplete ? DecodeError.Corrupt : DecodeError.Truncated,
+                    $"the header declares {width}x{height} pixels.");
             if ((long)width * height > options.MaxPixels)
-                throw new ImageDecodeException(name, DecodeError.TooManyPixels,
-                    $"the header declares {width}x{height} = {(long)width * height:N0} pixels; the limit is {options.MaxPixels:N0} (DecodeOptions.MaxPixels).");
+                throw TooManyPixels(name, width, height, options);
 
             int denom = ChooseScale(width, height, orientation >= 5, options);
             int sw = (width + denom - 1) / denom, sh = (height + denom - 1) / denom;
@@ -59,7 +67,7 @@ internal static unsafe class JpegDecoder
                     bool warning = TurboJpegNative.ErrorCode(h) == TurboJpegNative.ErrorWarning;
                     string message = TurboJpegNative.ErrorString(h);
                     if (!(warning && message.Contains("extraneous bytes", StringComparison.OrdinalIgnoreCase)))
-                        throw Failure(h, name, "decoding", message);
+                        throw Failure(h, data, name, "decoding", message);
                 }
             }
             var image = cmyk ? CmykToRgb(pixels, sw, sh) : new RgbImage(sw, sh, pixels);
@@ -98,15 +106,31 @@ internal static unsafe class JpegDecoder
         return ((t >> 8) + t) >> 8;
     }
 
-    private static ImageDecodeException Failure(nint h, string name, string stage, string? message = null)
+    private static ImageDecodeException TooManyPixels(string name, int width, int height, DecodeOptions options) =>
+        new(name, DecodeError.TooManyPixels,
+            $"the header declares {width}x{height} = {(long)width * height:N0} pixels; the limit is {options.MaxPixels:N0} (DecodeOptions.MaxPixels).");
+
+    private static ImageDecodeException Failure(nint h, ReadOnlySpan<byte> data, string name, string stage, string? message = null)
     {
         message ??= TurboJpegNative.ErrorString(h);
-        var reason = message.Contains("Premature end", StringComparison.OrdinalIgnoreCase) ||
-                     message.Contains("ended prematurely", StringComparison.OrdinalIgnoreCase)
-            ? DecodeError.Truncated
-            : message.Contains("Unsupported", StringComparison.OrdinalIgnoreCase) || message.Contains("not supported", StringComparison.OrdinalIgnoreCase)
-                ? DecodeError.Unsupported
-                : DecodeError.Corrupt;
+        // libjpeg reports running out of data in several ways ("Premature end", "missing SOS", a bogus length
+        // read from past the end); a file that does not end in EOI (FFD9), or whose headers stop mid-segment,
+        // is truncated whatever the message.
+        bool truncated = message.Contains("Premature end", StringComparison.OrdinalIgnoreCase) ||
+                         !JpegMarkers.EndsWithEoi(data) && !message.Contains("Unsupported marker", StringComparison.OrdinalIgnoreCase) ||
+                         !JpegMarkers.Scan(data).HeadersComplete;
+        var reason = truncated ? DecodeError.Truncated
+            : IsUnsupportedFeature(message) ? DecodeError.Unsupported
+            : DecodeError.Corrupt;
         return new ImageDecodeException(name, reason, $"libjpeg-turbo, {stage}: {message}");
     }
+
+    // Messages for valid JPEG features libjpeg-turbo does not implement (e.g. 12-bit precision, arithmetic coding
+    // when built without it, DNL-defined height), as opposed to "Unsupported marker type", which is bad data.
+    private static bool IsUnsupportedFeature(string message) =>
+        message.Contains("precision", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("DNL not supported", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("color conversion", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("arithmetic", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("lossless", StringComparison.OrdinalIgnoreCase);
 }
