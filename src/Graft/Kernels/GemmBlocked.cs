@@ -1,12 +1,17 @@
+using System.Runtime.CompilerServices;
+
 namespace Graft.Kernels;
 
 /// <summary>
 /// The single-threaded blocked GEMM over raw pointers, in the usual five loops: N in blocks of Nc, K in blocks
 /// of Kc (B block packed once), M in blocks of Mc (A block packed once), then Nr-wide and Mr-tall tiles, each
 /// one micro-kernel call. Beta is applied by the first K block only; later blocks accumulate.
+/// The loop methods are compiled fully optimised at once: a GEMM calls them only a few times, so tiered
+/// compilation would otherwise run the first (often the only, in a benchmark) large calls through tier 0.
 /// </summary>
 internal static unsafe class GemmBlocked
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
@@ -36,6 +41,7 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Macro(GemmPath path, GemmBlocking bl, int mc, int nc, int kc, float* aPack, float* bPack,
         float* c, nint ldc, float alpha, float beta, float* edge)
     {
@@ -47,14 +53,16 @@ internal static unsafe class GemmBlocked
             {
                 int mr = Math.Min(bl.Mr, mc - ir);
                 float* ap = aPack + ir * kc, cp = c + ir * ldc + jr;
-                if (path == GemmPath.Vector512 && nr <= 16)
+                if (path == GemmPath.Vector512 && nr < bl.Nr && mr == bl.Mr)
                 {
-                    // Half a panel: skip the FMAs on the zero padding (skinny N such as 16 or 24 output channels).
-                    if (mr == bl.Mr && nr == 16) GemmKernel512.HalfTile(kc, ap, bp, cp, ldc, alpha, beta);
-                    else
+                    // Part of a panel (skinny N such as 16 or 24 output channels): full 16-column halves are
+                    // stored directly, the rest goes through the edge tile, and no FMAs are spent on an absent half.
+                    if (nr >= 16) GemmKernel512.HalfTile(kc, ap, bp, cp, ldc, alpha, beta);
+                    if (nr != 16)
                     {
-                        GemmKernel512.HalfTile(kc, ap, bp, edge, bl.Nr, 1f, 0f);
-                        MergeEdge(edge, bl.Nr, cp, ldc, mr, nr, alpha, beta);
+                        int h = nr > 16 ? 16 : 0;
+                        GemmKernel512.HalfTile(kc, ap, bp + h, edge, bl.Nr, 1f, 0f);
+                        MergeEdge(edge, bl.Nr, cp + h, ldc, mr, nr - h, alpha, beta);
                     }
                 }
                 else if (mr == bl.Mr && nr == bl.Nr) Tile(path, kc, ap, bp, cp, ldc, alpha, beta);
@@ -79,6 +87,7 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(float* edge, int ldEdge, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int r = 0; r < mr; r++, edge += ldEdge, c += ldc)
