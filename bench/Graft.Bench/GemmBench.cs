@@ -11,7 +11,8 @@ namespace Graft.Bench;
 /// `gemm`: Graft's Sgemm against OpenBLAS cblas_sgemm on square and MobileNetV2-like shapes, 1 and 2 threads.
 /// The two libraries alternate rep by rep on the same matrices, so load from other processes on a shared
 /// machine hits both alike and the ratio stays meaningful even when absolute figures wobble.
-/// Options: --quick (no 4096³, shorter timing), --threads 1,2, --out DIR (default bench/results).
+/// Options: --quick (no 4096³, shorter timing), --threads 1,2, --only TEXT (cases whose name contains it),
+/// --out DIR (default bench/results).
 /// </summary>
 internal static class GemmBench
 {
@@ -31,6 +32,7 @@ internal static class GemmBench
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--quick");
+        string? only = Option(args, "--only");
         var threads = Option(args, "--threads")?.Split(',').Select(int.Parse).ToArray() ?? new[] { 1, 2 };
         string outDir = Option(args, "--out") ?? Path.Combine(BenchTiming.RepoRoot(), "bench", "results");
         double budget = quick ? 0.4 : 1.5; // seconds of timed reps per library per case
@@ -50,7 +52,7 @@ internal static class GemmBench
         Console.WriteLine($"{"case",-30} {"M×N×K",-18} {"thr",3} {"Graft",8} {"OpenBLAS",9} {"ratio",6}");
         try
         {
-            foreach (var cs in s_cases.Where(c => !quick || c.M * (long)c.N * c.K < 1L << 32))
+            foreach (var cs in s_cases.Where(c => (!quick || c.M * (long)c.N * c.K < 1L << 32) && (only is null || c.Name.Contains(only, StringComparison.Ordinal))))
             {
                 var rng = new Random(1);
                 var a = RandomMatrix(rng, cs.M * cs.K);
