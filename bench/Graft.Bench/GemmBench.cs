@@ -40,8 +40,8 @@ internal static class GemmBench
         var blas = OpenBlas.TryLoad(out string why);
         string? coreType = Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE");
         if (blas is null) Console.WriteLine($"OpenBLAS unavailable ({why}): measuring Graft alone.");
-        else if (string.IsNullOrEmpty(coreType))
-            Console.WriteLine("warning: OPENBLAS_CORETYPE is not set; OpenBLAS may run slow generic kernels. Use bench/run-gemm.sh.");
+        else if (!blas.CoreName.Contains("SkylakeX", StringComparison.OrdinalIgnoreCase))
+            Console.WriteLine($"warning: OpenBLAS runs its {blas.CoreName} kernels (OPENBLAS_CORETYPE={coreType ?? "unset"}), slower than SkylakeX on this CPU: the ratios flatter Graft. Use bench/run-gemm.sh.");
         double? loadStart = BenchTiming.LoadAverage();
         int savedThreads = Parallelism.MaxThreads;
 
@@ -117,7 +117,7 @@ internal static class GemmBench
                 ["graft_kernel"] = GemmBlocking.Best.ToString(),
                 ["openblas"] = blas is null ? why : blas.Config,
                 ["openblas_core"] = blas?.CoreName,
-                ["openblas_coretype_env"] = coreType,
+                ["openblas_env"] = OpenBlasEnvironment(),
                 ["load_average_1min_start"] = loadStart,
                 ["load_average_1min_end"] = BenchTiming.LoadAverage(),
             },
@@ -135,6 +135,14 @@ internal static class GemmBench
         File.WriteAllText(Path.Combine(outDir, "gemm.md"), head.ToString() + md);
         Console.WriteLine($"wrote {Path.Combine(outDir, "gemm.json")} and gemm.md");
         return 0;
+    }
+
+    private static JsonObject OpenBlasEnvironment()
+    {
+        var env = new JsonObject();
+        foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("OPENBLAS_", StringComparison.Ordinal)).Order())
+            env[key] = Environment.GetEnvironmentVariable(key);
+        return env;
     }
 
     private static string? Option(string[] args, string name)
