@@ -136,6 +136,29 @@ public class GemmTests
     }
 
     [Fact]
+    public void SteadyStateCallsAllocateNothing()
+    {
+        var a = new float[200 * 300];
+        var b = new float[300 * 100];
+        var c = new float[200 * 100];
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 1;
+            void Both()
+            {
+                Gemm.Sgemm(false, false, 200, 100, 300, 1f, a, 300, b, 100, 0f, c, 100);
+                Gemm.Sgemm(true, true, 100, 200, 300, 1f, b, 100, a, 300, 1f, c, 200);
+            }
+            Both(); // grows this thread's packing buffers
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Both();
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally { Parallelism.MaxThreads = saved; }
+    }
+
+    [Fact]
     public void RejectsOperandsThatAreTooShort()
     {
         var e = Assert.Throws<ArgumentException>(() =>
