@@ -1,1 +1,15 @@
-Console.WriteLine("bench");
+using Graft.Bench;
+
+// Each benchmark is one subcommand; add yours to the table.
+var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
+{
+    ["gemm"] = ("SGEMM GFLOP/s, Graft vs OpenBLAS, 1 and 2 threads -> bench/results/gemm.{json,md}", GemmBench.Run),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine(args.Length == 0 ? "Usage: Graft.Bench <command> [options]" : $"Unknown command '{args[0]}'.");
+    foreach (var (name, (help, _)) in commands) Console.Error.WriteLine($"  {name,-10} {help}");
+    return 2;
+}
+return command.Run(args[1..]);

@@ -1,16 +1,25 @@
+using System.Runtime.CompilerServices;
+
 namespace Graft.Kernels;
 
 /// <summary>
 /// The single-threaded blocked GEMM over raw pointers, in the usual five loops: N in blocks of Nc, K in blocks
 /// of Kc (B block packed once), M in blocks of Mc (A block packed once), then Nr-wide and Mr-tall tiles, each
 /// one micro-kernel call. Beta is applied by the first K block only; later blocks accumulate.
+/// The loop methods are compiled fully optimised at once: a GEMM calls them only a few times, so tiered
+/// compilation would otherwise run the first (often the only, in a benchmark) large calls through tier 0.
 /// </summary>
 internal static unsafe class GemmBlocked
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
         var bl = GemmBlocking.For(path);
+        // With few columns (1×1 convolutions) each A panel is used only ceil(n / Nr) times, so packing it costs
+        // about as much as multiplying with it. The AVX-512 kernels read row-major A in place instead; measured,
+        // that is no slower for large N either (the rows stay in L1/L2 across the Nr panels), so it is always on.
+        bool aInPlace = path == GemmPath.Vector512 && !transA;
         // Equal K blocks rather than full blocks plus a sliver: a short last block wastes the tile stores.
         int kBlocks = (k + bl.Kc - 1) / bl.Kc, kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.Min(RoundUp(n, bl.Nr), bl.Nc), mcMax = Math.Min(RoundUp(m, bl.Mr), bl.Mc);
@@ -29,15 +38,25 @@ internal static unsafe class GemmBlocked
                 for (int ic = 0; ic < m; ic += bl.Mc)
                 {
                     int mc = Math.Min(bl.Mc, m - ic);
-                    GemmPacking.PackA(transA, a, lda, ic, mc, pc, kc, bl.Mr, aPack);
-                    Macro(path, bl, mc, nc, kc, aPack, bPack, c + ic * ldc + jc, ldc, alpha, betaBlock, edge);
+                    float* aRows = null;
+                    if (aInPlace)
+                    {
+                        // Only a ragged last panel is packed: the in-place kernels need all Mr rows.
+                        int full = mc / bl.Mr * bl.Mr;
+                        if (full < mc) GemmPacking.PackA(transA, a, lda, ic + full, mc - full, pc, kc, bl.Mr, aPack + full * kc);
+                        aRows = a + ic * lda + pc;
+                    }
+                    else GemmPacking.PackA(transA, a, lda, ic, mc, pc, kc, bl.Mr, aPack);
+                    Macro(path, bl, mc, nc, kc, aPack, aRows, lda, bPack, c + ic * ldc + jc, ldc, alpha, betaBlock, edge);
                 }
             }
         }
     }
 
-    private static void Macro(GemmPath path, GemmBlocking bl, int mc, int nc, int kc, float* aPack, float* bPack,
-        float* c, nint ldc, float alpha, float beta, float* edge)
+    /// <summary>All tiles of one packed B block × one A block; <paramref name="aRows"/> non-null means A is read in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Macro(GemmPath path, GemmBlocking bl, int mc, int nc, int kc, float* aPack, float* aRows, nint lda,
+        float* bPack, float* c, nint ldc, float alpha, float beta, float* edge)
     {
         for (int jr = 0; jr < nc; jr += bl.Nr)
         {
@@ -47,14 +66,21 @@ internal static unsafe class GemmBlocked
             {
                 int mr = Math.Min(bl.Mr, mc - ir);
                 float* ap = aPack + ir * kc, cp = c + ir * ldc + jr;
-                if (path == GemmPath.Vector512 && nr <= 16)
+                if (path == GemmPath.Vector512 && mr == bl.Mr)
                 {
-                    // Half a panel: skip the FMAs on the zero padding (skinny N such as 16 or 24 output channels).
-                    if (mr == bl.Mr && nr == 16) GemmKernel512.HalfTile(kc, ap, bp, cp, ldc, alpha, beta);
+                    float* ar = aRows == null ? null : aRows + ir * lda;
+                    if (nr == bl.Nr) Tile512(kc, ap, ar, lda, bp, cp, ldc, alpha, beta);
                     else
                     {
-                        GemmKernel512.HalfTile(kc, ap, bp, edge, bl.Nr, 1f, 0f);
-                        MergeEdge(edge, bl.Nr, cp, ldc, mr, nr, alpha, beta);
+                        // Part of a panel (skinny N such as 16 or 24 output channels): a full 16-column half is
+                        // stored directly, the rest goes through the edge tile, no FMAs go to an absent half.
+                        if (nr >= 16) HalfTile512(kc, ap, ar, lda, bp, cp, ldc, alpha, beta);
+                        if (nr != 16)
+                        {
+                            int h = nr > 16 ? 16 : 0;
+                            HalfTile512(kc, ap, ar, lda, bp + h, edge, bl.Nr, 1f, 0f);
+                            MergeEdge(edge, bl.Nr, cp + h, ldc, mr, nr - h, alpha, beta);
+                        }
                     }
                 }
                 else if (mr == bl.Mr && nr == bl.Nr) Tile(path, kc, ap, bp, cp, ldc, alpha, beta);
@@ -68,6 +94,18 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    private static void Tile512(int kc, float* ap, float* aRows, nint lda, float* bp, float* c, nint ldc, float alpha, float beta)
+    {
+        if (aRows == null) GemmKernel512.Tile(kc, ap, bp, c, ldc, alpha, beta);
+        else GemmKernel512.TileDirect(kc, aRows, lda, bp, c, ldc, alpha, beta);
+    }
+
+    private static void HalfTile512(int kc, float* ap, float* aRows, nint lda, float* bp, float* c, nint ldc, float alpha, float beta)
+    {
+        if (aRows == null) GemmKernel512.HalfTile(kc, ap, bp, c, ldc, alpha, beta);
+        else GemmKernel512.HalfTileDirect(kc, aRows, lda, bp, c, ldc, alpha, beta);
+    }
+
     private static void Tile(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         switch (path)
@@ -79,6 +117,7 @@ internal static unsafe class GemmBlocked
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(float* edge, int ldEdge, float* c, nint ldc, int mr, int nr, float alpha, float beta)
     {
         for (int r = 0; r < mr; r++, edge += ldEdge, c += ldc)

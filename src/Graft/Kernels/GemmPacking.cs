@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Graft.Kernels;
 
 /// <summary>
@@ -10,6 +12,7 @@ namespace Graft.Kernels;
 internal static unsafe class GemmPacking
 {
     /// <summary>Packs op(A)[i0..i0+mc, p0..p0+kc) into <paramref name="dst"/> (ceil(mc/mr) panels of mr × kc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, nint lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         for (int ir = 0; ir < mc; ir += mr, dst += mr * kc)
@@ -41,6 +44,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Packs op(B)[p0..p0+kc, j0..j0+nc) into <paramref name="dst"/> (ceil(nc/nr) panels of kc × nr).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
