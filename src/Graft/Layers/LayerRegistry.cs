@@ -13,6 +13,10 @@ public static class LayerRegistry
         ["InputLayer"] = c => new InputLayer(InputLayer.ShapeFromConfig(c), c.Name),
         ["Dense"] = Dense.FromConfig,
         ["Activation"] = Activation.FromConfig,
+        ["Conv2D"] = Conv2D.FromConfig,
+        ["DepthwiseConv2D"] = DepthwiseConv2D.FromConfig,
+        ["SeparableConv2D"] = SeparableConv2D.FromConfig,
+        ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
     };
 
     public static IReadOnlyCollection<string> ClassNames => s_factories.Keys;

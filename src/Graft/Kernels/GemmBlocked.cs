@@ -1,0 +1,92 @@
+namespace Graft.Kernels;
+
+/// <summary>
+/// The single-threaded blocked GEMM over raw pointers, in the usual five loops: N in blocks of Nc, K in blocks
+/// of Kc (B block packed once), M in blocks of Mc (A block packed once), then Nr-wide and Mr-tall tiles, each
+/// one micro-kernel call. Beta is applied by the first K block only; later blocks accumulate.
+/// </summary>
+internal static unsafe class GemmBlocked
+{
+    public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+    {
+        var bl = GemmBlocking.For(path);
+        // Equal K blocks rather than full blocks plus a sliver: a short last block wastes the tile stores.
+        int kBlocks = (k + bl.Kc - 1) / bl.Kc, kcMax = (k + kBlocks - 1) / kBlocks;
+        int ncMax = Math.Min(RoundUp(n, bl.Nr), bl.Nc), mcMax = Math.Min(RoundUp(m, bl.Mr), bl.Mc);
+        float* bPack = GemmScratch.B(kcMax * ncMax);
+        float* aPack = GemmScratch.A(kcMax * mcMax);
+        float* edge = stackalloc float[GemmBlocking.MaxTile];
+
+        for (int jc = 0; jc < n; jc += bl.Nc)
+        {
+            int nc = Math.Min(bl.Nc, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                float betaBlock = pc == 0 ? beta : 1f;
+                GemmPacking.PackB(transB, b, ldb, pc, kc, jc, nc, bl.Nr, bPack);
+                for (int ic = 0; ic < m; ic += bl.Mc)
+                {
+                    int mc = Math.Min(bl.Mc, m - ic);
+                    GemmPacking.PackA(transA, a, lda, ic, mc, pc, kc, bl.Mr, aPack);
+                    Macro(path, bl, mc, nc, kc, aPack, bPack, c + ic * ldc + jc, ldc, alpha, betaBlock, edge);
+                }
+            }
+        }
+    }
+
+    private static void Macro(GemmPath path, GemmBlocking bl, int mc, int nc, int kc, float* aPack, float* bPack,
+        float* c, nint ldc, float alpha, float beta, float* edge)
+    {
+        for (int jr = 0; jr < nc; jr += bl.Nr)
+        {
+            int nr = Math.Min(bl.Nr, nc - jr);
+            float* bp = bPack + jr * kc;
+            for (int ir = 0; ir < mc; ir += bl.Mr)
+            {
+                int mr = Math.Min(bl.Mr, mc - ir);
+                float* ap = aPack + ir * kc, cp = c + ir * ldc + jr;
+                if (path == GemmPath.Vector512 && nr <= 16)
+                {
+                    // Half a panel: skip the FMAs on the zero padding (skinny N such as 16 or 24 output channels).
+                    if (mr == bl.Mr && nr == 16) GemmKernel512.HalfTile(kc, ap, bp, cp, ldc, alpha, beta);
+                    else
+                    {
+                        GemmKernel512.HalfTile(kc, ap, bp, edge, bl.Nr, 1f, 0f);
+                        MergeEdge(edge, bl.Nr, cp, ldc, mr, nr, alpha, beta);
+                    }
+                }
+                else if (mr == bl.Mr && nr == bl.Nr) Tile(path, kc, ap, bp, cp, ldc, alpha, beta);
+                else
+                {
+                    // Ragged tile: compute the full tile aside, then write only the part that exists.
+                    Tile(path, kc, ap, bp, edge, bl.Nr, 1f, 0f);
+                    MergeEdge(edge, bl.Nr, cp, ldc, mr, nr, alpha, beta);
+                }
+            }
+        }
+    }
+
+    private static void Tile(GemmPath path, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        switch (path)
+        {
+            case GemmPath.Vector512: GemmKernel512.Tile(kc, a, b, c, ldc, alpha, beta); break;
+            case GemmPath.Vector256: GemmKernel256.Tile(kc, a, b, c, ldc, alpha, beta); break;
+            case GemmPath.Vector128: GemmKernel128.Tile(kc, a, b, c, ldc, alpha, beta); break;
+            default: GemmKernelScalar.Tile(kc, a, b, c, ldc, alpha, beta); break;
+        }
+    }
+
+    private static void MergeEdge(float* edge, int ldEdge, float* c, nint ldc, int mr, int nr, float alpha, float beta)
+    {
+        for (int r = 0; r < mr; r++, edge += ldEdge, c += ldc)
+        {
+            if (beta == 0) for (int j = 0; j < nr; j++) c[j] = alpha * edge[j];
+            else for (int j = 0; j < nr; j++) c[j] = alpha * edge[j] + beta * c[j];
+        }
+    }
+
+    private static int RoundUp(int x, int to) => (x + to - 1) / to * to;
+}
