@@ -36,15 +36,6 @@ internal ref struct JsLiteral
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Reads a quoted string literal starting at <paramref name="start"/> (the quote).</summary>
-    public static string ReadString(ReadOnlySpan<char> source, int start, string filePath, out int end)
-    {
-        var parser = new JsLiteral(source, start, filePath);
-        var s = parser.String();
-        end = parser._pos;
-        return s;
-    }
-
     private void Value(Utf8JsonWriter w, int depth)
     {
         if (depth >= StrictJson.MaxDepth)

@@ -138,7 +138,7 @@ internal sealed class TopologyBuilder
         }
         var layer = Wrap(name, cls, () => LayerRegistry.Create(cls, name, config));
         if (config["trainable"] is JsonValue tv && tv.TryGetValue<bool>(out var trainable)) layer.Trainable = trainable;
-        return Wrap(name, cls, () => layer.Call(inputs));
+        return Wrap(name, cls, () => layer.Call(ConstantRandom.Instance, inputs));
     }
 
     private void CheckDtype(string name, JsonObject config)
