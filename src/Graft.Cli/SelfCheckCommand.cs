@@ -1,14 +1,17 @@
 using System.Diagnostics;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Graft.Graph;
 using Graft.Kernels;
 using Graft.Layers;
+using Graft.Losses;
+using Graft.Optimizers;
 using Graft.Tensors;
 
 namespace Graft.Cli;
 
 /// <summary>
 /// The engine's self-check: fits a small network to a synthetic two-class problem with plain SGD through
-/// the graph's forward and backward, and reports the final loss and accuracy.
+/// the graph's forward and backward, the library's loss and optimizer, and reports the final loss and accuracy.
 /// </summary>
 internal static class SelfCheckCommand
 {
@@ -26,26 +29,23 @@ internal static class SelfCheckCommand
             labels[i] = s > 0 ? 1 : 0;
         }
         var model = Model.Sequential(new Shape(features), new Dense(16, ActivationKind.Tanh, name: "hidden"), new Dense(classes, ActivationKind.Softmax, name: "out"));
-        var arena = model.CreateArena();
+        var sgd = new Sgd(model.CreateArena(), learningRate: 0.5f);
+        var loss = new CategoricalCrossEntropy();
         var grad = new Tensor(new Shape(n, classes));
-        float loss = 0, acc = 0;
+        float lossValue = 0, acc = 0;
         for (int step = 0; step < 500; step++)
         {
+            sgd.ZeroGrad();
             var p = model.Forward(x, training: true);
-            loss = 0; int correct = 0;
+            lossValue = loss.Compute(p, labels, grad);
+            int correct = 0;
             for (int i = 0; i < n; i++)
-            {
-                float pi = Math.Max(p[i * classes + labels[i]], 1e-7f);
-                loss -= MathF.Log(pi) / n;
-                if ((p[i * classes + 1] > p[i * classes]) == (labels[i] == 1)) correct++;
-                for (int c = 0; c < classes; c++) grad[i * classes + c] = c == labels[i] ? -1f / (pi * n) : 0f;
-            }
+                if (TensorPrimitives.IndexOfMax(p.Span.Slice(i * classes, classes)) == labels[i]) correct++;
             acc = correct / (float)n;
-            arena.ZeroGrad();
             model.Backward(grad);
-            for (int i = 0; i < arena.Values.Length; i++) arena.Values[i] -= 0.5f * arena.Grads[i];
+            sgd.Step();
         }
-        Console.WriteLine($"engine self-check: loss {loss:F4}, accuracy {acc:P1} on a synthetic task ({sw.Elapsed.TotalSeconds:F1} s)");
-        return loss < 0.1f && acc > 0.98f ? CommandLine.Ok : CommandLine.Failure;
+        Console.WriteLine($"engine self-check: loss {lossValue:F4}, accuracy {acc:P1} on a synthetic task ({sw.Elapsed.TotalSeconds:F1} s)");
+        return lossValue < 0.1f && acc > 0.98f ? CommandLine.Ok : CommandLine.Failure;
     }
 }

@@ -11,7 +11,6 @@ public sealed class Activation : Layer
 
     public ActivationKind Kind { get; }
     public override string ClassName => "Activation";
-    public override bool IsElementwise => Kind != ActivationKind.Softmax;
 
     protected override Shape OnBuild(IReadOnlyList<Shape> inputShapes, Random rng) => inputShapes[0];
 

@@ -17,6 +17,21 @@ public static class LayerRegistry
         ["DepthwiseConv2D"] = DepthwiseConv2D.FromConfig,
         ["SeparableConv2D"] = SeparableConv2D.FromConfig,
         ["ZeroPadding2D"] = ZeroPadding2D.FromConfig,
+        ["BatchNormalization"] = BatchNormalization.FromConfig,
+        ["MaxPooling2D"] = MaxPooling2D.FromConfig,
+        ["AveragePooling2D"] = AveragePooling2D.FromConfig,
+        ["GlobalAveragePooling2D"] = GlobalAveragePooling2D.FromConfig,
+        ["GlobalMaxPooling2D"] = GlobalMaxPooling2D.FromConfig,
+        ["Add"] = Add.FromConfig,
+        ["Multiply"] = Multiply.FromConfig,
+        ["Concatenate"] = Concatenate.FromConfig,
+        ["Flatten"] = Flatten.FromConfig,
+        ["Reshape"] = Reshape.FromConfig,
+        ["Dropout"] = Dropout.FromConfig,
+        ["ReLU"] = ReLU.FromConfig,
+        ["LeakyReLU"] = LeakyReLU.FromConfig,
+        ["Softmax"] = Softmax.FromConfig,
+        ["Rescaling"] = Rescaling.FromConfig,
     };
 
     public static IReadOnlyCollection<string> ClassNames => s_factories.Keys;

@@ -4,7 +4,8 @@ namespace Graft.Losses;
 /// Cross-entropy of probabilities (a model ending in a softmax layer) against integer labels, as Keras computes
 /// it with from_logits=False: each row is first divided by its sum, then clipped to [ε, 1 − ε] with ε = 1e-7,
 /// and loss = −Σ y·log(q). The gradient goes through the normalisation and, as TensorFlow's clip does, is zero
-/// where a value was clipped. Prefer <see cref="SoftmaxCrossEntropy"/> on logits where the model allows it:
+/// where a value was clipped. (Keras's sparse variant clips before normalising; the two agree whenever rows
+/// sum to 1, as softmax outputs do.) Prefer <see cref="SoftmaxCrossEntropy"/> on logits where the model allows it:
 /// the clip caps the loss of a confident mistake at −log ε ≈ 16.1 and stops its gradient.
 /// </summary>
 public sealed class CategoricalCrossEntropy : ClassificationLoss
