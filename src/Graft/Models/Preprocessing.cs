@@ -24,20 +24,22 @@ public sealed record Preprocessing(ColorOrder ColorOrder, float[] Scale, float[]
     public float ExpectedMax => Enumerable.Range(0, Channels).Max(c => Math.Max(Offset[c], 255 * Scale[c] + Offset[c]));
 
     /// <summary>
-    /// Maps interleaved 8-bit RGB pixels (H·W·3, as image decoders give them) to model input values, swapping
-    /// to BGR when the model wants it.
+    /// The per-pixel map the data loader applies (<see cref="Data.Preprocessing"/>). Scale and Offset here are in the
+    /// model's channel order; the loader's are in RGB order, so BGR models swap the first and last channels.
     /// </summary>
+    public Data.Preprocessing ToPixelMap()
+    {
+        if (Channels != 3) throw new NotSupportedException($"The data loader makes 3-channel images; this model expects {Channels} channels.");
+        int r = ColorOrder == ColorOrder.Bgr ? 2 : 0, b = 2 - r;
+        return new Data.Preprocessing(Scale[r], Scale[1], Scale[b], Offset[r], Offset[1], Offset[b], ColorOrder == ColorOrder.Bgr);
+    }
+
+    /// <summary>Maps interleaved 8-bit RGB pixels (H·W·3, as image decoders give them) to model input values.</summary>
     public void Apply(ReadOnlySpan<byte> rgb, Span<float> destination)
     {
-        int c = Channels;
-        if (rgb.Length % c != 0 || destination.Length != rgb.Length)
-            throw new ArgumentException($"Expected {c}-channel pixels and a destination of the same length. Received: {rgb.Length} bytes, {destination.Length} floats.");
-        for (int i = 0; i < rgb.Length; i += c)
-            for (int k = 0; k < c; k++)
-            {
-                int src = ColorOrder == ColorOrder.Bgr ? c - 1 - k : k;
-                destination[i + k] = rgb[i + src] * Scale[k] + Offset[k];
-            }
+        if (destination.Length != rgb.Length)
+            throw new ArgumentException($"Expected a destination as long as the pixels. Received: {rgb.Length} bytes, {destination.Length} floats.");
+        ToPixelMap().Apply(rgb, destination);
     }
 
     public override string ToString() => Description;

@@ -25,6 +25,8 @@ public sealed class Evaluation
     public int[] Predictions { get; }
     public IReadOnlyList<string> ClassNames { get; }
     public double Loss { get; }
+    /// <summary>Which sample of the source each row is.</summary>
+    public int[] SampleIndices { get; init; } = Array.Empty<int>();
     public ConfusionMatrix Confusion { get; }
     public double Accuracy => Confusion.Accuracy;
     public double TopK(int k) => Metrics.Accuracy.TopK(Probabilities, Labels, ClassNames.Count, k);

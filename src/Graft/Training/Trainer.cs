@@ -98,19 +98,21 @@ public static class Trainer
         int classes = model.Outputs[0].Shape[-1];
         var probabilities = new float[source.Count * classes];
         var labels = new int[source.Count];
+        var indices = new int[source.Count];
         double lossSum = 0;
+        int row = 0;
+        // Rows follow the source's order; Indices say which sample each row is (a loader may skip bad images).
         foreach (var batch in source.GetBatches(batchSize, 0, shuffle: false, seed: 0, cancellationToken))
         {
             var y = model.Forward(batch.Inputs, training: false);
             lossSum += (double)loss.Compute(y, batch.Labels) * batch.Count;
-            for (int i = 0; i < batch.Count; i++)
-            {
-                y.Span.Slice(i * classes, classes).CopyTo(probabilities.AsSpan(batch.Indices[i] * classes, classes));
-                labels[batch.Indices[i]] = batch.Labels[i];
-            }
+            y.Span.CopyTo(probabilities.AsSpan(row * classes, batch.Count * classes));
+            batch.Labels.CopyTo(labels, row);
+            batch.Indices.CopyTo(indices, row);
+            row += batch.Count;
         }
         var names = classNames ?? Enumerable.Range(0, classes).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return new Evaluation(probabilities, labels, names, lossSum / Math.Max(1, source.Count));
+        return new Evaluation(probabilities, labels, names, lossSum / Math.Max(1, row)) { SampleIndices = indices };
     }
 
     private static long CountCorrect(Tensor y, int[] labels, int classes)
