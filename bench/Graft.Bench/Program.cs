@@ -4,6 +4,7 @@ using Graft.Bench;
 var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
 {
     ["gemm"] = ("SGEMM GFLOP/s, Graft vs OpenBLAS, 1 and 2 threads -> bench/results/gemm.{json,md}", GemmBench.Run),
+    ["decode"] = ("decode + resize throughput on ../shared flowers (run-decode.sh adds Pillow) -> bench/results/decode.json", DecodeBenchmark.Run),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

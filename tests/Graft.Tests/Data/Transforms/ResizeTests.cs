@@ -4,6 +4,8 @@ using Graft.Tests.Data.Support;
 
 namespace Graft.Tests.Data.Transforms;
 
+/// <summary>Resize uses TensorPrimitives' vector paths; "Kernels" reruns these with AVX-512/AVX2/all intrinsics off.</summary>
+[Trait("Category", "Kernels")]
 public class ResizeTests
 {
     public static TheoryData<string> PillowResizes()
