@@ -3,7 +3,7 @@ namespace Graft.Cli;
 /// <summary>Dispatches `graft &lt;command&gt;`; each command is a thin layer over library calls.</summary>
 public static class CommandLine
 {
-    public const int Ok = 0, Failure = 1, Usage = 2;
+    public const int Ok = 0, Failure = 1, Usage = 2, Cancelled = 130;
 
     public static int Run(string[] args)
     {
@@ -13,14 +13,29 @@ public static class CommandLine
         {
             return args.FirstOrDefault() switch
             {
-                "demo" or "selfcheck" => SelfCheckCommand.Run(args[1..]),
+                "selfcheck" => SelfCheckCommand.Run(args[1..]),
+                "train" => TrainCommand.Run(args[1..]),
+                "models" => ModelsCommand.Run(args[1..]),
+                "predict" => PredictCommand.Run(args[1..]),
+                "evaluate" => EvaluateCommand.Run(args[1..]),
+                "extract" => ExtractCommand.Run(args[1..]),
+                "inspect" => InspectCommand.Run(args[1..]),
+                "demo" => DemoCommand.Run(args[1..]),
                 null or "help" or "--help" or "-h" => Help(),
                 var other => Fail($"unknown command '{other}'", "run `graft help` for the list of commands", Usage),
             };
         }
+        catch (UsageException e)
+        {
+            return Fail(e.Message, e.Hint, Usage);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("cancelled", "rerun with --resume to continue from the last finished epoch", Cancelled);
+        }
         catch (Exception e) when (!verbose)
         {
-            return Fail(e.Message, "rerun with --verbose for details");
+            return Fail(e.Message, Hints.For(e));
         }
     }
 

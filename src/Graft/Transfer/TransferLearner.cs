@@ -147,6 +147,7 @@ public static class TransferLearner
             Validation = evaluation,
             History = history,
             Probes = probes,
+            ValidationPaths = data.Validation.Samples.Select(x => x.Path).ToArray(),
         };
         result.Notes.AddRange(notes);
         foreach (var (k, v) in timings) result.Timings[k] = v;
@@ -174,7 +175,7 @@ public static class TransferLearner
     }
 
     /// <summary>A model from the backbone's input to globally pooled outputs of each candidate layer.</summary>
-    internal static Model PooledTaps(Model backbone, IReadOnlyList<string> layers, HeadPooling pooling)
+    public static Model PooledTaps(Model backbone, IReadOnlyList<string> layers, HeadPooling pooling)
     {
         var outputs = layers.Select((name, i) =>
         {

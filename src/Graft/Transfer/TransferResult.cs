@@ -20,6 +20,8 @@ public sealed class TransferResult
     public required Evaluation Validation { get; init; }
     public TrainingHistory History { get; init; } = new();
     public IReadOnlyList<ProbeScore> Probes { get; init; } = Array.Empty<ProbeScore>();
+    /// <summary>Paths of the validation images, indexed like <see cref="Evaluation.SampleIndices"/>.</summary>
+    public IReadOnlyList<string> ValidationPaths { get; init; } = Array.Empty<string>();
     /// <summary>Things the user should know: rollbacks, skipped images, warnings.</summary>
     public List<string> Notes { get; } = new();
     /// <summary>Seconds per stage ("decode", "extract", "linear", "head", "finetune", "total").</summary>
