@@ -23,19 +23,20 @@ public static class Trainer
         var optimizer = options.Optimizer?.Invoke(arena) ?? new Adam(arena, 1e-3f);
         var history = new TrainingHistory();
         var context = new TrainingContext(model, () => optimizer.LearningRate, v => optimizer.LearningRate = (float)v, log);
-        int startEpoch = 0;
-        if (options.Resume && options.CheckpointPath is { } cp && File.Exists(cp))
-        {
-            var state = Checkpoint.Load(cp, model, optimizer);
-            startEpoch = state.NextEpoch;
-            history.AddRange(state.History);
-            log?.Invoke($"resuming from {cp} at epoch {startEpoch + 1}");
-        }
-
         var outputGrad = new TensorSlot();
         int classes = model.Outputs[0].Shape[-1];
         var dropouts = model.Layers.OfType<IReseedable>().ToArray();
         foreach (var cb in options.Callbacks) cb.OnTrainBegin(context);
+        int startEpoch = 0;
+        if (options.Resume && options.CheckpointPath is { } cp && File.Exists(cp))
+        {
+            var state = Checkpoint.Load(cp, model, optimizer, options.Callbacks);
+            startEpoch = state.NextEpoch;
+            context.StopTraining = state.Stopped;
+            history.AddRange(state.History);
+            log?.Invoke($"resuming from {cp} at epoch {startEpoch + 1}");
+        }
+
         int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         for (int epoch = startEpoch; epoch < options.Epochs && !context.StopTraining; epoch++)
         {
@@ -83,7 +84,7 @@ public static class Trainer
             foreach (var cb in options.Callbacks) cb.OnEpochEnd(context, epoch, logs);
             log?.Invoke(FormatEpoch(epoch, options.Epochs, logs));
             if (options.CheckpointPath is { } path)
-                Checkpoint.Save(path, model, optimizer, epoch + 1, history);
+                Checkpoint.Save(path, model, optimizer, epoch + 1, history, options.Callbacks, context.StopTraining);
         }
         foreach (var cb in options.Callbacks) cb.OnTrainEnd(context);
         history.Messages.AddRange(context.Messages);

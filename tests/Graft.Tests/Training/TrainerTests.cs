@@ -125,3 +125,41 @@ public sealed class TrainerDropoutTests : IDisposable
         Assert.Equal(straight.Parameters.Select(p => p.Value.ToArray()), resumed.Parameters.Select(p => p.Value.ToArray()));
     }
 }
+
+public sealed class TrainerEarlyStoppingResumeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("graft-fites-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void ResumeWithEarlyStoppingEndsWithTheSameWeights(int cutAfter)
+    {
+        static Model Net()
+        {
+            var rng = new Random(11);
+            var input = LayerCalls.Input(4);
+            var h = new Dense(6, ActivationKind.Tanh, name: "h").Call(rng, input);
+            return new Model(input, new Dense(3, ActivationKind.Softmax, name: "out").Call(rng, h));
+        }
+        var rng = new Random(2);
+        Tensor Data(int n) { var t = new Tensor(new Shape(n, 4)); for (int i = 0; i < t.Length; i++) t[i] = (float)rng.NextDouble(); return t; }
+        var train = new TensorBatchSource(Data(48), Enumerable.Range(0, 48).Select(i => i % 3).ToArray());
+        var val = new TensorBatchSource(Data(24), Enumerable.Range(0, 24).Select(i => (i * 7) % 3).ToArray());
+        FitOptions Options(string? ckpt, int epochs, bool resume) => new()
+        {
+            Epochs = epochs, BatchSize = 8, Optimizer = a => new Adam(a, 0.05f), CheckpointPath = ckpt, Resume = resume,
+            Callbacks = new Callback[] { new EarlyStopping("val_loss", patience: 2, restoreBestWeights: true) },
+        };
+        var straight = Net();
+        var h1 = Trainer.Fit(straight, train, val, Options(null, 12, false));
+        var path = Path.Combine(_dir, $"es{cutAfter}.ckpt");
+        Trainer.Fit(Net(), train, val, Options(path, cutAfter, false));
+        var resumed = Net();
+        var h2 = Trainer.Fit(resumed, train, val, Options(path, 12, true));
+        Assert.Equal(h1.Count, h2.Count);
+        Assert.Equal(straight.Parameters.Select(p => p.Value.ToArray()), resumed.Parameters.Select(p => p.Value.ToArray()));
+    }
+}

@@ -5,7 +5,7 @@ namespace Graft.Training.Callbacks;
 /// <see cref="RestoreBestWeights"/>, puts back the weights of the best epoch (also when training ends
 /// for another reason, so the model handed back is always the best one seen).
 /// </summary>
-public sealed class EarlyStopping : MonitorCallback
+public sealed class EarlyStopping : MonitorCallback, IStatefulCallback
 {
     private float[][]? _bestWeights;
     private int _wait;
@@ -57,5 +57,25 @@ public sealed class EarlyStopping : MonitorCallback
             context.RestoreWeights(_bestWeights);
             context.Log($"restored the weights of epoch {BestEpoch + 1} ({Monitor} {Best:G4})");
         }
+    }
+
+    public void SaveState(IDictionary<string, float[]> state)
+    {
+        state["best"] = StateCodec.Pack(Best ?? double.NaN);
+        state["wait"] = StateCodec.Pack(_wait);
+        state["best_epoch"] = StateCodec.Pack(BestEpoch);
+        if (_bestWeights is not null)
+            for (int i = 0; i < _bestWeights.Length; i++) state[$"weights/{i}"] = _bestWeights[i];
+    }
+
+    public void LoadState(IReadOnlyDictionary<string, float[]> state)
+    {
+        double best = StateCodec.Unpack(state["best"]);
+        Best = double.IsNaN(best) ? null : best;
+        _wait = (int)StateCodec.Unpack(state["wait"]);
+        BestEpoch = (int)StateCodec.Unpack(state["best_epoch"]);
+        var weights = state.Where(kv => kv.Key.StartsWith("weights/", StringComparison.Ordinal))
+            .OrderBy(kv => int.Parse(kv.Key["weights/".Length..], System.Globalization.CultureInfo.InvariantCulture)).Select(kv => kv.Value).ToArray();
+        _bestWeights = weights.Length > 0 ? weights : null;
     }
 }
