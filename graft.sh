@@ -18,6 +18,10 @@ setup() {
     echo "graft: the .NET 10 SDK is missing. Install it (Debian: apt-get install dotnet-sdk-10.0) and rerun." >&2
     exit 2
   fi
+  if ! command -v npm >/dev/null 2>&1; then
+    # The demo's sample and the nsfwjs models come from the npm registry.
+    if [ "$(id -u)" = 0 ]; then APT_PACKAGES="$APT_PACKAGES npm"; else echo "graft: npm is missing; run: sudo apt-get install -y npm" >&2; fi
+  fi
   local missing=()
   for p in $APT_PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -36,7 +40,8 @@ setup() {
 }
 
 build() {
-  dotnet build "$ROOT/Graft.slnx" -c Release -nologo -v quiet -clp:ErrorsOnly "$@"
+  local out
+  out=$(dotnet build "$ROOT/Graft.slnx" -c Release -nologo -v quiet -clp:ErrorsOnly "$@" 2>&1) || { echo "$out" >&2; echo "graft: the build failed" >&2; exit 1; }
 }
 
 cli() {
