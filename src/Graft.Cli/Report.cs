@@ -33,7 +33,10 @@ internal static class Report
     {
         var samplePaths = r.Validation.SampleIndices;
         var dataset = r.Validation;
-        var wrong = Enumerable.Range(0, dataset.Labels.Length).Where(i => dataset.Predictions[i] != dataset.Labels[i]).Take(48).ToArray();
+        // Up to 48 mistakes, taken in turn from each true class so that every class's errors show.
+        var wrong = Enumerable.Range(0, dataset.Labels.Length).Where(i => dataset.Predictions[i] != dataset.Labels[i])
+            .GroupBy(i => dataset.Labels[i]).SelectMany(g => g.Select((i, rank) => (i, rank))).OrderBy(x => x.rank).ThenBy(x => dataset.Labels[x.i])
+            .Select(x => x.i).Take(48).ToArray();
         var report = new HtmlReport
         {
             Title = $"Graft: {r.Backbone.Name}, {r.Strategy.ToString().ToLowerInvariant()}, {TrainCommand.Pct(r.Validation.Accuracy)} validation accuracy",

@@ -29,7 +29,7 @@ public sealed class HtmlReport
         h.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(Title)).Append("</title><style>")
          .Append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;background:#fff}h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}")
          .Append("table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right;font-size:13px}th{background:#f3f3f3}")
-         .Append(".grid{display:flex;flex-wrap:wrap;gap:10px}.card{width:120px;font-size:11px;text-align:center}.card img{width:112px;height:112px;image-rendering:pixelated;border:2px solid #c33}")
+         .Append(".grid{display:flex;flex-wrap:wrap;gap:10px}.card{width:120px;font-size:11px;text-align:center;overflow-wrap:anywhere}.card img{width:112px;height:112px;image-rendering:pixelated;border:2px solid #c33}")
          .Append(".charts{display:flex;flex-wrap:wrap;gap:16px}</style></head><body>");
         h.Append("<h1>").Append(E(Title)).Append("</h1>");
         foreach (var n in Notes) h.Append("<p>").Append(E(n)).Append("</p>");
