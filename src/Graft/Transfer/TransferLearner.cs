@@ -230,10 +230,9 @@ public static class TransferLearner
         TransferOptions o, FitOptions fit, IProgress<TransferProgress>? progress, Action<string>? log, CancellationToken ct)
     {
         using var augLoader = new ImageLoader(train, LoaderOptions(backbone, o, shuffle: true, augment: true));
-        // Validation uses the cached pooled features through the tail, which shares the head's weights.
-        var es = new EarlyStopping("val_accuracy", o.Patience, restoreBestWeights: true);
-        var history = Trainer.Fit(classifier, new ImageBatchSource(augLoader), null, fit with { Callbacks = Array.Empty<Callback>() }, RelayTraining(progress), log, ct);
-        GC.KeepAlive(es);
+        // No early stopping here: validation runs once at the end, on the cached pooled features through the
+        // tail, which shares the head's weights.
+        var history = Trainer.Fit(classifier, new ImageBatchSource(augLoader), null, fit with { Callbacks = new Callback[] { new TerminateOnNaN() } }, RelayTraining(progress), log, ct);
         var eval = Trainer.Evaluate(tail, valPooled, fit.Loss, o.BatchSize, null, ct);
         if (history.Count > 0) { history[^1].Logs["val_accuracy"] = eval.Accuracy; history[^1].Logs["val_loss"] = eval.Loss; }
         return history;
