@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Graft.Data.Images.Png;
 
 namespace Graft.Reporting;
 
@@ -9,8 +10,6 @@ namespace Graft.Reporting;
 /// </summary>
 public static class PngWriter
 {
-    private static readonly uint[] s_crcTable = BuildCrcTable();
-
     /// <param name="pixels">Row-major samples, <paramref name="channels"/> (1 = grey, 3 = RGB) per pixel.</param>
     public static byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, int channels)
     {
@@ -49,28 +48,13 @@ public static class PngWriter
         for (int i = 0; i < 4; i++) header[4 + i] = (byte)type[i];
         s.Write(header);
         s.Write(data);
-        uint crc = Crc32(header[4..], 0xFFFFFFFFu);
-        crc = Crc32(data, crc) ^ 0xFFFFFFFFu;
+        // The CRC covers the chunk type and data together.
+        var typed = new byte[4 + data.Length];
+        header[4..].CopyTo(typed);
+        data.CopyTo(typed.AsSpan(4));
+        uint crc = Checksums.Crc32(typed);
         Span<byte> c = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(c, crc);
         s.Write(c);
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> data, uint crc)
-    {
-        foreach (var b in data) crc = s_crcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
-    }
-
-    private static uint[] BuildCrcTable()
-    {
-        var t = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[n] = c;
-        }
-        return t;
     }
 }

@@ -52,7 +52,7 @@ public static class TransferLearner
         // 2. Linear probes (for linear, and for auto's decision).
         var probes = new List<ProbeScore>();
         var probeModels = new Dictionary<string, LinearProbe.Result>();
-        if (strategy is Strategy.Auto or Strategy.Linear)
+        if (strategy is Strategy.Auto or Strategy.Linear or Strategy.FineTune)
         {
             sw.Restart();
             for (int t = 0; t < candidates.Count; t++)
@@ -99,7 +99,14 @@ public static class TransferLearner
         {
             sw.Restart();
             var headFit = FitOptionsFor(o, "head", o.Epochs, o.LearningRate, loss);
-            if (!o.Augment)
+            if (strategy == Strategy.FineTune && probeModels.TryGetValue(featureLayer, out var lp))
+            {
+                // LP-FT: fine-tuning starts from the linear probe's head, which distorts the pre-trained
+                // features less than starting from a head trained by gradient descent (Kumar et al., 2022).
+                ClassifierHead.LoadLogisticRegression(classifier, lp.Model);
+                log?.Invoke($"head: the linear probe ({lp.ValidationAccuracy:P1}) starts the fine-tuning");
+            }
+            else if (!o.Augment)
                 history.AddRange(Trainer.Fit(split.Tail, trainPooled, valPooled, headFit, RelayTraining(progress), log, cancellationToken));
             else
                 history.AddRange(FitOnImages(classifier, data.Train, valPooled, split.Tail, backbone, o, headFit, progress, log, cancellationToken));

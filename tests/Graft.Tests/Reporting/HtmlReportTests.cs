@@ -54,4 +54,18 @@ public class HtmlReportTests
         Assert.Equal("IEND", System.Text.Encoding.ASCII.GetString(png, png.Length - 8, 4));
         Assert.Throws<ArgumentException>(() => PngWriter.Encode(new byte[5], 2, 2, 1));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void PngWriterRoundTripsThroughTheDecoder(int channels)
+    {
+        var rng = new Random(channels);
+        var px = new byte[7 * 5 * channels];
+        rng.NextBytes(px);
+        var decoded = Graft.Data.Images.ImageDecoder.Decode(PngWriter.Encode(px, 7, 5, channels), "roundtrip.png");
+        Assert.Equal((7, 5), (decoded.Width, decoded.Height));
+        var expected = channels == 3 ? px : px.SelectMany(v => new[] { v, v, v }).ToArray();
+        Assert.Equal(expected, decoded.Pixels);
+    }
 }

@@ -66,7 +66,9 @@ public sealed class TransferLearnerTests : IDisposable
             Strategy = Strategy.FineTune, Epochs = 20, LearningRate = 0.02f, FineTuneEpochs = 2, FineTuneLearningRate = 50f, BatchSize = 8, Patience = 5,
         });
         Assert.Contains(r.Notes, n => n.Contains("rolled back"));
-        var headBest = r.History.Where(h => h.Phase == "head").Max(h => h.Logs["val_accuracy"]);
+        // Fine-tuning starts from the linear probe's head (LP-FT): that is what it must not fall below.
+        Assert.DoesNotContain(r.History, h => h.Phase == "head");
+        var headBest = r.Probes.Single().ValidationAccuracy;
         Assert.True(r.Validation.Accuracy >= headBest - 1e-9, $"final {r.Validation.Accuracy} < head {headBest}");
     }
 
