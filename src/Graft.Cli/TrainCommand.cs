@@ -23,7 +23,7 @@ internal static class TrainCommand
         {
             Strategy = a.Enum("--strategy", Strategy.Auto),
             Epochs = a.Int("--epochs", 15, 0),
-            FineTuneEpochs = a.Int("--finetune-epochs", 6, 0),
+            FineTuneEpochs = a.Int("--finetune-epochs", 10, 0),
             LearningRate = (float)(a.Double("--lr", 1e-7, 10) ?? 1e-3),
             FineTuneLearningRate = a.Double("--finetune-lr", 1e-9, 10) is { } f ? (float)f : null,
             UnfreezeFrom = a.Get("--unfreeze-from"),

@@ -14,21 +14,21 @@ public static class ClassifierHead
     public const string PoolName = "graft_pool", DropoutName = "graft_dropout", DenseName = "graft_predictions";
 
     /// <summary>Builds inputs → <paramref name="featureLayer"/> → head, sharing the backbone's layers and weights.</summary>
-    public static Model Attach(Model backbone, string featureLayer, int classes, HeadPooling pooling, float dropout, int seed)
+    public static Model Attach(Model backbone, string featureLayer, int classes, HeadPooling pooling, float dropout, int seed, string suffix = "")
     {
         foreach (var name in new[] { PoolName, DropoutName, DenseName })
-            if (backbone.HasLayer(name)) throw new ArgumentException($"The backbone already has a layer named '{name}'; graft a head onto the original network, not onto a grafted one.");
+            if (backbone.HasLayer(name + suffix)) throw new ArgumentException($"The backbone already has a layer named '{name + suffix}'; graft a head onto the original network, not onto a grafted one.");
         var features = backbone.GetNode(featureLayer);
         var rng = new Random(seed);
         Node x = features;
         if (features.Shape.Rank == 3)
-            x = (pooling == HeadPooling.Avg ? (Layer)new GlobalAveragePooling2D(name: PoolName) : new GlobalMaxPooling2D(name: PoolName)).Call(rng, x);
+            x = (pooling == HeadPooling.Avg ? (Layer)new GlobalAveragePooling2D(name: PoolName + suffix) : new GlobalMaxPooling2D(name: PoolName + suffix)).Call(rng, x);
         else if (features.Shape.Rank != 1)
-            x = new Flatten(PoolName).Call(rng, x);
+            x = new Flatten(PoolName + suffix).Call(rng, x);
         else
-            x = new Activation(ActivationKind.Linear, PoolName).Call(rng, x);
-        x = new Dropout(dropout, seed, DropoutName).Call(rng, x);
-        x = new Dense(classes, ActivationKind.Softmax, name: DenseName).Call(rng, x);
+            x = new Activation(ActivationKind.Linear, PoolName + suffix).Call(rng, x);
+        x = new Dropout(dropout, seed, DropoutName + suffix).Call(rng, x);
+        x = new Dense(classes, ActivationKind.Softmax, name: DenseName + suffix).Call(rng, x);
         return new Model(backbone.Inputs, new[] { x }, backbone.Name);
     }
 
@@ -38,7 +38,7 @@ public static class ClassifierHead
     /// </summary>
     public static void LoadLogisticRegression(Model classifier, LogisticRegression regression)
     {
-        var dense = (Dense)classifier.GetLayer(DenseName);
+        var dense = (Dense)classifier.Outputs[0].Layer;
         var (mean, std, w) = regression.State;
         int d = regression.Dimension, k = regression.Classes;
         if (dense.Kernel.Shape[0] != d || dense.Units != k)

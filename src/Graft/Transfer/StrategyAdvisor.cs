@@ -32,16 +32,12 @@ public static class StrategyAdvisor
         if (best.ValidationAccuracy >= AlreadyGood)
             return new Advice(Strategy.Linear, best.Layer, null,
                 $"{domain}; the linear probe already reaches {best.ValidationAccuracy:P1}, which leaves little for fine-tuning.");
-        // Large data: fine-tune. With a different domain, start unfreezing at the block after the best probe layer.
-        string? unfreeze = null;
-        if (earlierIsBetter)
-        {
-            int i = backbone.Blocks.ToList().FindIndex(b => b.Layers.Contains(best.Layer));
-            if (i >= 0 && i + 1 < backbone.Blocks.Count) unfreeze = backbone.Blocks[i + 1].Name;
-        }
-        return new Advice(Strategy.FineTune, backbone.TrunkEnd, unfreeze,
-            $"enough data ({trainCount} images, {perClass} per class) and {domain}: train a head, then fine-tune " +
-            (unfreeze is null ? "the top blocks" : $"from {unfreeze}") + " with a smaller learning rate, keeping whichever phase validates better.");
+        // Large data: fine-tune. With a different domain, the head reads the best probe layer and the blocks just
+        // below it are fine-tuned; the upper blocks, specialised to the pre-training task, are cut away.
+        string featureLayer = earlierIsBetter ? best.Layer : backbone.TrunkEnd;
+        return new Advice(Strategy.FineTune, featureLayer, null,
+            $"enough data ({trainCount} images, {perClass} per class) and {domain}: train a head on {featureLayer}, then fine-tune " +
+            "the two blocks below it with a smaller learning rate, keeping whichever phase validates better.");
     }
 
     /// <summary>Layers worth probing: the trunk's end and the ends of the blocks at about ½ and ¾ of the depth.</summary>

@@ -52,7 +52,7 @@ public static class TransferLearner
         // 2. Linear probes (for linear, and for auto's decision).
         var probes = new List<ProbeScore>();
         var probeModels = new Dictionary<string, LinearProbe.Result>();
-        if (strategy is Strategy.Auto or Strategy.Linear or Strategy.FineTune)
+        if (strategy is Strategy.Auto or Strategy.Linear)
         {
             sw.Restart();
             for (int t = 0; t < candidates.Count; t++)
@@ -99,14 +99,7 @@ public static class TransferLearner
         {
             sw.Restart();
             var headFit = FitOptionsFor(o, "head", o.Epochs, o.LearningRate, loss);
-            if (strategy == Strategy.FineTune && probeModels.TryGetValue(featureLayer, out var lp))
-            {
-                // LP-FT: fine-tuning starts from the linear probe's head, which distorts the pre-trained
-                // features less than starting from a head trained by gradient descent (Kumar et al., 2022).
-                ClassifierHead.LoadLogisticRegression(classifier, lp.Model);
-                log?.Invoke($"head: the linear probe ({lp.ValidationAccuracy:P1}) starts the fine-tuning");
-            }
-            else if (!o.Augment)
+            if (!o.Augment)
                 history.AddRange(Trainer.Fit(split.Tail, trainPooled, valPooled, headFit, RelayTraining(progress), log, cancellationToken));
             else
                 history.AddRange(FitOnImages(classifier, data.Train, valPooled, split.Tail, backbone, o, headFit, progress, log, cancellationToken));
@@ -138,7 +131,25 @@ public static class TransferLearner
         }
         classifier.FreezeAll();
 
-        // 4. The final figure comes from the whole network on the validation images, not from caches.
+        // 4. Auto never hands back less than its best frozen linear probe: if training ended below it, that probe
+        //    (already fitted) becomes the model.
+        if (o.Strategy == Strategy.Auto && strategy != Strategy.Linear && probes.Count > 0)
+        {
+            var trained = Trainer.Evaluate(classifier, new ImageBatchSource(valLoader), loss, o.BatchSize, data.ClassNames, cancellationToken);
+            var bestProbe = probes.MaxBy(p => p.ValidationAccuracy)!;
+            if (bestProbe.ValidationAccuracy > trained.Accuracy)
+            {
+                notes.Add($"{strategy.ToString().ToLowerInvariant()} reached {trained.Accuracy:P1}, below the linear probe on {bestProbe.Layer} ({bestProbe.ValidationAccuracy:P1}): returning that probe instead.");
+                log?.Invoke(notes[^1]);
+                classifier = ClassifierHead.Attach(backbone.Model, bestProbe.Layer, classes, o.Pooling, o.Dropout, o.Seed, suffix: "_probe");
+                ClassifierHead.LoadLogisticRegression(classifier, probeModels[bestProbe.Layer].Model);
+                classifier.FreezeAll();
+                (strategy, featureLayer) = (Strategy.Linear, bestProbe.Layer);
+                reason += $" Fine-tuning did not beat the best linear probe, so that probe was kept.";
+            }
+        }
+
+        // 5. The final figure comes from the whole network on the validation images, not from caches.
         sw.Restart();
         var evaluation = Trainer.Evaluate(classifier, new ImageBatchSource(valLoader), loss, o.BatchSize, data.ClassNames, cancellationToken);
         timings["evaluate"] = sw.Elapsed.TotalSeconds;

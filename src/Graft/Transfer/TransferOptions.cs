@@ -23,7 +23,7 @@ public sealed record TransferOptions
     public string? FeatureLayer { get; init; }
     /// <summary>Epochs of head training.</summary>
     public int Epochs { get; init; } = 15;
-    public int FineTuneEpochs { get; init; } = 6;
+    public int FineTuneEpochs { get; init; } = 10;
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Defaults to <see cref="LearningRate"/> / 30.</summary>
     public float? FineTuneLearningRate { get; init; }
