@@ -1,1 +1,17 @@
-Console.WriteLine("bench");
+using Graft.Bench;
+
+// Each benchmark is one subcommand; add yours to the table.
+var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
+{
+    ["infer"] = ("feature-extraction images/s (plan and Model.Forward), one JSON line; --model NAME --batch 32 --threads 2", InferBench.Run),
+    ["finetune"] = ("full fine-tune training step images/s (SGD momentum), one JSON line; --model NAME --batch 32 --threads 2", FinetuneBench.Run),
+    ["report"] = ("JSON lines of a run (Graft and peers) -> bench/results/perf.{json,md} with ratios", PerfReport.Run),
+};
+
+if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
+{
+    Console.Error.WriteLine(args.Length == 0 ? "Usage: Graft.Bench <command> [options]" : $"Unknown command '{args[0]}'.");
+    foreach (var (name, (help, _)) in commands) Console.Error.WriteLine($"  {name,-10} {help}");
+    return 2;
+}
+return command.Run(args[1..]);
