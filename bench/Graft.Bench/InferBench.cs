@@ -24,11 +24,24 @@ internal static class InferBench
                 var plan = InferencePlan.Compile(model);
                 step = () => plan.Run(x);
                 break;
+            case "profile":
+            {
+                var p = InferencePlan.Compile(model);
+                p.StepSeconds = new double[p.Steps.Count];
+                for (int i = 0; i < o.Warmup; i++) p.Run(x);
+                Array.Clear(p.StepSeconds);
+                for (int i = 0; i < o.Iters; i++) p.Run(x);
+                double total = p.StepSeconds.Sum();
+                foreach (var (sec, i) in p.StepSeconds.Select((v, i) => (v, i)).OrderByDescending(t => t.v).Take(40))
+                    Console.WriteLine($"{1000 * sec / o.Iters,8:F2} ms {100 * sec / total,5:F1}%  {p.Steps[i]}");
+                Console.WriteLine($"{1000 * total / o.Iters,8:F2} ms total per batch, {o.Batch * o.Iters / total:F1} img/s");
+                return 0;
+            }
             case "forward":
                 step = () => model.Forward(x, training: false);
                 break;
             default:
-                throw new ArgumentException($"Unknown engine '{o.Engine}'. Expected plan or forward.");
+                throw new ArgumentException($"Unknown engine '{o.Engine}'. Expected plan, forward or profile (per-step times of the plan).");
         }
         double load0 = Timing.LoadAverage();
         var r = Timing.Rate(step, o.Batch, o.Warmup, o.Iters, o.Reps);

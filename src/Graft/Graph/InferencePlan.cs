@@ -49,6 +49,9 @@ public sealed class InferencePlan
 
     public Model Model { get; }
 
+    /// <summary>When set (one slot per step), each run adds every step's wall time to it: for profiling.</summary>
+    internal double[]? StepSeconds { get; set; }
+
     /// <summary>One line per step: what it computes and which layers it fused.</summary>
     public IReadOnlyList<string> Steps => _steps.Select(s => s.Description).ToArray();
 
@@ -89,10 +92,12 @@ public sealed class InferencePlan
         for (int i = 0; i < inputs.Length; i++) _values[_inputValues[i]] = inputs[i];
         for (int s = 0; s < _steps.Count; s++)
         {
+            long t0 = StepSeconds is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
             var step = _steps[s];
             var args = _args[s];
             for (int j = 0; j < args.Length; j++) args[j] = _values[step.Inputs[j]]!;
             step.Run(args, _values[step.Output]!);
+            if (StepSeconds is not null) StepSeconds[s] += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
         var result = new Tensor[_outputValues.Length];
         for (int o = 0; o < result.Length; o++) result[o] = _values[_outputValues[o]]!;

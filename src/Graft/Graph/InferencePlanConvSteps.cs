@@ -18,7 +18,11 @@ internal sealed unsafe class ConvStep : PlanStep
     private readonly bool _residual;
     private readonly Conv2DGeometry _geometry;
     private GemmPackedWeights? _weights;
-    private float[] _bias = Array.Empty<float>();
+    private float[] _bias = Array.Empty<float>(), _direct = Array.Empty<float>();
+
+    /// <summary>Small windows (an RGB stem) run as a direct convolution; the rest as GEMM.</summary>
+    private bool Direct => !_residual && _geometry.KH * _geometry.KW * _geometry.C <= Conv2DDirectFused.MaxWindow
+                           && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
 
     public ConvStep(IReadOnlyList<Node> nodes, Conv2D conv, ZeroPadding2D? pad, BatchNormalization? bn, (float, float) clamp, bool residual,
         int[] inputs, int output) : base(inputs, output, nodes)
@@ -28,7 +32,7 @@ internal sealed unsafe class ConvStep : PlanStep
     }
 
     public override string Description =>
-        $"Conv2D {_conv.Name} {_geometry.KH}×{_geometry.KW}/{_geometry.StrideH}{(_geometry.IsPointwise ? " (pointwise GEMM)" : " (im2col GEMM)")}" +
+        $"Conv2D {_conv.Name} {_geometry.KH}×{_geometry.KW}/{_geometry.StrideH}{(Direct ? " (direct)" : _geometry.IsPointwise ? " (pointwise GEMM)" : " (im2col GEMM)")}" +
         (_pad is null ? "" : $" ← pad {_pad.Name}") + (_bn is null ? "" : $" + BN {_bn.Name}") + (_residual ? " + residual Add" : "") +
         InferencePlanFolding.ClampName(_clamp);
 
@@ -39,13 +43,19 @@ internal sealed unsafe class ConvStep : PlanStep
         var bias = GC.AllocateArray<float>(cout, pinned: true);
         _conv.Bias?.Value.Span.CopyTo(bias);
         InferencePlanFolding.FoldInto(_bn, w, bias);
-        _weights = new GemmPackedWeights(w, w.Length / cout, cout);
+        if (Direct) _direct = w;
+        else _weights = new GemmPackedWeights(w, w.Length / cout, cout);
         _bias = bias;
     }
 
     public override void Run(Tensor[] inputs, Tensor output)
     {
         int n = inputs[0].Shape[0];
+        if (Direct)
+        {
+            Conv2DDirectFused.Forward(_geometry, n, _conv.Filters, inputs[0].Span, _direct, _bias, _clamp.Lo, _clamp.Hi, output.Span);
+            return;
+        }
         fixed (float* px = inputs[0].Span)
         fixed (float* py = output.Span)
         fixed (float* pb = _bias)

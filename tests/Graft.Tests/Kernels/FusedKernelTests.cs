@@ -71,6 +71,31 @@ public class FusedKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(13, 13, 3, 3, 2, 's')]   // MobileNet's stem
+    [InlineData(12, 11, 2, 3, 1, 'v')]
+    [InlineData(9, 14, 1, 5, 2, 'e')]
+    [InlineData(8, 8, 3, 1, 1, 'v')]
+    public void DirectConvolutionMatchesReference(int h, int w, int cin, int k, int stride, char padding)
+    {
+        var pad = padding switch { 's' => Padding2D.Same, 'e' => Padding2D.Explicit(2, 1, 0, 2), _ => Padding2D.Valid };
+        foreach (int cout in Enumerable.Range(1, 35).Concat(new[] { 48, 64, 67 }))
+        {
+            var g = Conv2DGeometry.Create(h, w, cin, k, k, stride, stride, 1, 1, pad);
+            const int n = 2;
+            var rng = new Random(cout * 13 + h);
+            var x = ConvAssert.Random(n * h * w * cin, rng);
+            var kernel = ConvAssert.Random(k * k * cin * cout, rng);
+            var bias = ConvAssert.Random(cout, rng);
+            var expected = new float[n * g.OH * g.OW * cout];
+            Conv2DReference.Forward(g, n, cout, x, kernel, bias, expected);
+            for (int i = 0; i < expected.Length; i++) expected[i] = Math.Clamp(expected[i], -0.5f, 0.7f);
+            var y = new float[expected.Length];
+            Conv2DDirectFused.Forward(g, n, cout, x, kernel, bias, -0.5f, 0.7f, y);
+            ConvAssert.Close(expected, y, 1e-5f, $"direct conv COUT={cout}");
+        }
+    }
+
     [Fact]
     public unsafe void EpilogueMatchesScalarForEveryWidth()
     {
