@@ -23,6 +23,11 @@ internal static class FinetuneBench
         var sgd = new Sgd(arena, learningRate: 0.01f, momentum: 0.9f);
         var loss = new SoftmaxCrossEntropy();
         var grad = new Tensor(model.Outputs[0].Shape.WithBatch(o.Batch));
+        if (o.Engine == "profile")
+        {
+            TrainProfile.Run(model, x, grad, o.Iters);
+            return 0;
+        }
         void Step()
         {
             sgd.ZeroGrad();
