@@ -103,8 +103,27 @@ internal static class PerfReport
         sb.AppendLine("| bench | Graft | peer | Graft / peer |");
         sb.AppendLine("|---|---|---|---:|");
         foreach (var r in ratios) sb.AppendLine($"| {r.Bench} | {r.Graft} | {r.Peer} | {r.Value.ToString("0.00", Inv)} |");
+        sb.AppendLine();
+        sb.AppendLine("In these runs the peers lost more to the load than Graft did (PyTorch most: likely its OpenMP threads waiting on each other when a core is taken), " +
+            "so the same-run ratios above flatter Graft when the load column is high. For scale, the peers' figures on a quiet machine " +
+            "(`../shared/anchors/perf.md`) against this run's Graft figures (different runs: indicative only):");
+        sb.AppendLine();
+        sb.AppendLine("| bench | Graft (this run) | anchor | Graft / anchor |");
+        sb.AppendLine("|---|---|---|---:|");
+        foreach (var (bench, impl, model, anchor, value) in Anchors)
+            foreach (var g in rows.Where(r => Str(r, "bench") == bench && Str(r, "impl") == impl && Str(r, "model") == model))
+                sb.AppendLine($"| {bench} | {impl} {model} {F(Num(g, "img_s_median"))} | {anchor} {value.ToString("0.0", Inv)} | {(Num(g, "img_s_median") / value).ToString("0.00", Inv)} |");
         return sb.ToString();
     }
+
+    /// <summary>Quiet-machine peer figures from ../shared/anchors/perf.md (batch 32, 2 threads).</summary>
+    private static readonly (string Bench, string Impl, string Model, string Anchor, double Value)[] Anchors =
+    {
+        ("infer", "graft-plan", "mobilenet_v2", "ONNX Runtime 1.30, nsfwjs MobileNetV2", 123),
+        ("infer", "graft-plan", "mobilenet_v2", "PyTorch best (TorchScript + optimize_for_inference)", 100.6),
+        ("infer", "graft-plan", "inception_v3", "PyTorch best (channels_last + jit.freeze)", 15.2),
+        ("finetune", "graft", "mobilenet_v2", "PyTorch best (channels_last)", 16.7),
+    };
 
     private static string Label(JsonObject r)
     {

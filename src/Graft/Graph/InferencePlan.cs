@@ -15,7 +15,8 @@ namespace Graft.Graph;
 /// shared by liveness. Layers it has no fused form for are called as they are (layer calls), so any model compiles.
 /// The layers are not changed. The plan copies the weights it folds: after the model's weights change (training,
 /// loading), call <see cref="Refresh"/>. Like <see cref="Model"/>, a plan runs one call at a time, and the tensors
-/// it returns are its own and are overwritten by the next call.
+/// it returns are its own and are overwritten by the next call. To extract features from the frozen part of a
+/// model being fine-tuned, compile the cut at the freeze boundary: <c>InferencePlan.Compile(model.Cut("block_12_add"))</c>.
 /// </summary>
 public sealed class InferencePlan
 {
