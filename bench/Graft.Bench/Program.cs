@@ -5,6 +5,9 @@ var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
 {
     ["gemm"] = ("SGEMM GFLOP/s, Graft vs OpenBLAS, 1 and 2 threads -> bench/results/gemm.{json,md}", GemmBench.Run),
     ["decode"] = ("decode + resize throughput on ../shared flowers (run-decode.sh adds Pillow) -> bench/results/decode.json", DecodeBenchmark.Run),
+    ["infer"] = ("feature-extraction images/s (plan and Model.Forward), one JSON line; --model NAME --batch 32 --threads 2", InferBench.Run),
+    ["finetune"] = ("full fine-tune training step images/s (SGD momentum), one JSON line; --model NAME --batch 32 --threads 2", FinetuneBench.Run),
+    ["report"] = ("JSON lines of a run (Graft and peers) -> bench/results/perf.{json,md} with ratios", PerfReport.Run),
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))

@@ -22,6 +22,19 @@ public static unsafe class DepthwiseConv2DKernels
     {
         CheckSizes(g, n, dm, x.Length, kernel.Length, y.Length);
         if (!bias.IsEmpty && bias.Length != g.C * dm) throw new ArgumentException($"Bias length must be C·DM = {g.C * dm}. Received: {bias.Length}.");
+        if (dm == 1)
+        {
+            // The inference kernel (four pixels per kernel load) with an identity clamp; a missing bias is zeros.
+            var b = bias;
+            if (b.IsEmpty)
+            {
+                var zeros = Grow(ref t_bias, g.C).AsSpan(0, g.C);
+                zeros.Clear();
+                b = zeros;
+            }
+            DepthwiseConv2DFused.Forward(g, n, x, kernel, b, float.NegativeInfinity, float.PositiveInfinity, y);
+            return;
+        }
         var kt = ToChannelMinor(kernel, g.KH * g.KW, g.C, dm, ref t_kernel);
         var bt = bias.IsEmpty ? default : ToChannelMinor(bias, 1, g.C, dm, ref t_bias);
         var geo = g;
@@ -47,7 +60,8 @@ public static unsafe class DepthwiseConv2DKernels
         fixed (float* pdx = dx)
         {
             var a = new Pointers { Kernel = pk, Dy = pdy, Dx = pdx };
-            Parallelism.ForChunks(n * g.H, (s, e) => BackwardInputRows(geo, dm, a, s, e), (long)g.W * g.KH * g.KW * g.C * dm);
+            Parallelism.ForChunks(n * g.H, dm == 1 ? (s, e) => BackwardInputRowsSingle(geo, a, s, e) : (s, e) => BackwardInputRows(geo, dm, a, s, e),
+                (long)g.W * g.KH * g.KW * g.C * dm);
         }
     }
 
@@ -67,7 +81,8 @@ public static unsafe class DepthwiseConv2DKernels
         fixed (float* pt = total)
         {
             var a = new Pointers { X = px, Dy = pdy, Total = pt };
-            Parallelism.ForChunks(n * g.OH, (s, e) => BackwardWeightsRows(geo, dm, a, s, e), (long)g.OW * taps * g.C * dm);
+            Parallelism.ForChunks(n * g.OH, dm == 1 ? (s, e) => BackwardWeightsRowsSingle(geo, a, s, e) : (s, e) => BackwardWeightsRows(geo, dm, a, s, e),
+                (long)g.OW * taps * g.C * dm);
         }
         // total is (taps, DM, C); dKernel is (taps, C, DM).
         for (int t = 0; t < taps; t++)
@@ -198,6 +213,121 @@ public static unsafe class DepthwiseConv2DKernels
                     for (int m = 0; m < dm; m++) MultiplyAdd(dyPixel + m * c, kTap + m * c, dst, c);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// dx for DM = 1: each input pixel's gradient is summed over the taps that read it in registers (a channel
+    /// block at a time) and stored once, instead of being read and written back per tap.
+    /// </summary>
+    private static void BackwardInputRowsSingle(in Conv2DGeometry g, Pointers a, int start, int end)
+    {
+        int c = g.C;
+        Span<int> rowTaps = g.KH <= 64 ? stackalloc int[2 * g.KH] : new int[2 * g.KH];
+        Span<int> colTaps = g.KW <= 64 ? stackalloc int[2 * g.KW] : new int[2 * g.KW];
+        Span<long> dyOffsets = g.KH * g.KW <= 256 ? stackalloc long[g.KH * g.KW] : new long[g.KH * g.KW];
+        Span<int> kOffsets = g.KH * g.KW <= 256 ? stackalloc int[g.KH * g.KW] : new int[g.KH * g.KW];
+        for (int r = start; r < end; r++)
+        {
+            int n = r / g.H, ih = r % g.H;
+            int nRows = ReachingTaps(ih, g.PadTop, g.DilationH, g.StrideH, g.KH, g.OH, rowTaps);
+            for (int iw = 0; iw < g.W; iw++)
+            {
+                int nCols = ReachingTaps(iw, g.PadLeft, g.DilationW, g.StrideW, g.KW, g.OW, colTaps);
+                int pairs = 0;
+                for (int i = 0; i < nRows; i++)
+                for (int j = 0; j < nCols; j++, pairs++)
+                {
+                    dyOffsets[pairs] = (((long)n * g.OH + rowTaps[2 * i + 1]) * g.OW + colTaps[2 * j + 1]) * c;
+                    kOffsets[pairs] = (rowTaps[2 * i] * g.KW + colTaps[2 * j]) * c;
+                }
+                float* dst = a.Dx + ((long)r * g.W + iw) * c;
+                int ci = 0;
+                if (Vector512.IsHardwareAccelerated)
+                    for (; ci + 16 <= c; ci += 16)
+                    {
+                        var acc = Vector512<float>.Zero;
+                        for (int p = 0; p < pairs; p++)
+                            acc = Vector512.FusedMultiplyAdd(Vector512.Load(a.Dy + dyOffsets[p] + ci), Vector512.Load(a.Kernel + kOffsets[p] + ci), acc);
+                        acc.Store(dst + ci);
+                    }
+                if (Vector256.IsHardwareAccelerated)
+                    for (; ci + 8 <= c; ci += 8)
+                    {
+                        var acc = Vector256<float>.Zero;
+                        for (int p = 0; p < pairs; p++)
+                            acc = Vector256.FusedMultiplyAdd(Vector256.Load(a.Dy + dyOffsets[p] + ci), Vector256.Load(a.Kernel + kOffsets[p] + ci), acc);
+                        acc.Store(dst + ci);
+                    }
+                for (; ci < c; ci++)
+                {
+                    float acc = 0;
+                    for (int p = 0; p < pairs; p++) acc += a.Dy[dyOffsets[p] + ci] * a.Kernel[kOffsets[p] + ci];
+                    dst[ci] = acc;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// dKernel for DM = 1: for each output row and tap, the products over the row's output columns are summed in
+    /// registers (a channel block at a time) and added to the thread's partial kernel once.
+    /// </summary>
+    private static void BackwardWeightsRowsSingle(in Conv2DGeometry g, Pointers a, int start, int end)
+    {
+        int c = g.C, size = g.KH * g.KW * c;
+        var partial = Grow(ref t_partial, size).AsSpan(0, size);
+        partial.Clear();
+        long xStep = (long)g.StrideW * c;
+        fixed (float* p = partial)
+        {
+            for (int u = start; u < end; u++)
+            {
+                int n = u / g.OH, oh = u % g.OH;
+                var (kh0, kh1) = g.KernelRows(oh);
+                int ih0 = oh * g.StrideH - g.PadTop;
+                float* dyRow = a.Dy + (long)u * g.OW * c;
+                for (int kh = kh0; kh < kh1; kh++)
+                for (int kw = 0; kw < g.KW; kw++)
+                {
+                    // Output columns whose tap kw lands inside the image: iw = ow·stride − padLeft + kw·dilation in [0, W).
+                    int shift = kw * g.DilationW - g.PadLeft;
+                    int ow0 = shift >= 0 ? 0 : (-shift + g.StrideW - 1) / g.StrideW;
+                    int ow1 = Math.Min(g.OW, g.W - 1 - shift < 0 ? 0 : (g.W - 1 - shift) / g.StrideW + 1);
+                    if (ow0 >= ow1) continue;
+                    float* xs = a.X + (((long)n * g.H + ih0 + kh * g.DilationH) * g.W + ow0 * g.StrideW + shift) * c;
+                    float* dys = dyRow + (long)ow0 * c;
+                    float* pt = p + (kh * g.KW + kw) * c;
+                    int count = ow1 - ow0, ci = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                        for (; ci + 16 <= c; ci += 16)
+                        {
+                            var acc = Vector512<float>.Zero;
+                            for (int q = 0; q < count; q++)
+                                acc = Vector512.FusedMultiplyAdd(Vector512.Load(xs + q * xStep + ci), Vector512.Load(dys + (long)q * c + ci), acc);
+                            (Vector512.Load(pt + ci) + acc).Store(pt + ci);
+                        }
+                    if (Vector256.IsHardwareAccelerated)
+                        for (; ci + 8 <= c; ci += 8)
+                        {
+                            var acc = Vector256<float>.Zero;
+                            for (int q = 0; q < count; q++)
+                                acc = Vector256.FusedMultiplyAdd(Vector256.Load(xs + q * xStep + ci), Vector256.Load(dys + (long)q * c + ci), acc);
+                            (Vector256.Load(pt + ci) + acc).Store(pt + ci);
+                        }
+                    for (; ci < c; ci++)
+                    {
+                        float acc = 0;
+                        for (int q = 0; q < count; q++) acc += xs[q * xStep + ci] * dys[(long)q * c + ci];
+                        pt[ci] += acc;
+                    }
+                }
+            }
+        }
+        lock (s_reduceLock)
+        {
+            var total = new Span<float>(a.Total, size);
+            TensorPrimitives.Add(total, partial, total);
         }
     }
 
