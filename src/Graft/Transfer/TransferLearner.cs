@@ -52,7 +52,7 @@ public static class TransferLearner
         // 2. Linear probes (for linear, and for auto's decision).
         var probes = new List<ProbeScore>();
         var probeModels = new Dictionary<string, LinearProbe.Result>();
-        if (strategy is Strategy.Auto or Strategy.Linear)
+        if (strategy is Strategy.Auto or Strategy.Linear or Strategy.Head or Strategy.FineTune)
         {
             sw.Restart();
             for (int t = 0; t < candidates.Count; t++)
@@ -74,6 +74,9 @@ public static class TransferLearner
             log?.Invoke($"auto: {strategy} — {reason}");
         }
         int tap = candidates.ToList().IndexOf(featureLayer);
+
+        // Training changes the backbone's layers in place; auto may need them back as they were (step 4).
+        var original = backbone.Model.Parameters.Select(p => p.Value.ToArray()).ToArray();
 
         // 3. The classifier: backbone up to the feature layer, plus the default head. Only the head trains at first.
         var classifier = ClassifierHead.Attach(backbone.Model, featureLayer, classes, o.Pooling, o.Dropout, o.Seed);
@@ -99,10 +102,26 @@ public static class TransferLearner
         {
             sw.Restart();
             var headFit = FitOptionsFor(o, "head", o.Epochs, o.LearningRate, loss);
+            // The head starts from the linear probe (standardisation folded in), which gradient descent on raw
+            // features can take many epochs to reach; the probe is kept if training does not beat it.
+            probeModels.TryGetValue(featureLayer, out var startProbe);
+            if (startProbe is not null) ClassifierHead.LoadLogisticRegression(classifier, startProbe.Model);
+            var probeHead = classifier.GetLayer(ClassifierHead.DenseName).Parameters.Select(p => p.Value.ToArray()).ToArray();
             if (!o.Augment)
                 history.AddRange(Trainer.Fit(split.Tail, trainPooled, valPooled, headFit, RelayTraining(progress), log, cancellationToken));
             else
                 history.AddRange(FitOnImages(classifier, data.Train, valPooled, split.Tail, backbone, o, headFit, progress, log, cancellationToken));
+            if (startProbe is not null)
+            {
+                var trainedHead = Trainer.Evaluate(split.Tail, valPooled, loss, o.BatchSize, data.ClassNames, cancellationToken);
+                if (trainedHead.Accuracy < startProbe.ValidationAccuracy)
+                {
+                    var dense = classifier.GetLayer(ClassifierHead.DenseName).Parameters;
+                    for (int i = 0; i < dense.Count; i++) probeHead[i].CopyTo(dense[i].Value.Span);
+                    notes.Add($"the trained head ({trainedHead.Accuracy:P1}) did not beat the linear probe it started from ({startProbe.ValidationAccuracy:P1}); kept the probe as the head.");
+                    log?.Invoke(notes[^1]);
+                }
+            }
             timings["head"] = sw.Elapsed.TotalSeconds;
 
             if (strategy == Strategy.FineTune)
@@ -141,6 +160,8 @@ public static class TransferLearner
             {
                 notes.Add($"{strategy.ToString().ToLowerInvariant()} reached {trained.Accuracy:P1}, below the linear probe on {bestProbe.Layer} ({bestProbe.ValidationAccuracy:P1}): returning that probe instead.");
                 log?.Invoke(notes[^1]);
+                var ps = backbone.Model.Parameters.ToArray();
+                for (int i = 0; i < ps.Length; i++) original[i].CopyTo(ps[i].Value.Span);
                 classifier = ClassifierHead.Attach(backbone.Model, bestProbe.Layer, classes, o.Pooling, o.Dropout, o.Seed, suffix: "_probe");
                 ClassifierHead.LoadLogisticRegression(classifier, probeModels[bestProbe.Layer].Model);
                 classifier.FreezeAll();
