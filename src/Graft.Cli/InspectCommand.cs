@@ -13,8 +13,8 @@ internal static class InspectCommand
     {
         var a = new CliArgs(args, Array.Empty<string>(), new[] { "--json" });
         string name = a.Positional(0, "the model (zoo name, path, or a model folder written by `graft train`)");
-        var model = ModelSource.IsSavedModel(name) ? Classifier.Load(name).Model : ModelSource.LoadBackbone(name).Model;
         var backbone = ModelSource.IsSavedModel(name) ? null : ModelSource.LoadBackbone(name);
+        var model = backbone?.Model ?? Classifier.Load(name).Model;
         var layers = model.Nodes.Select((n, i) => (Index: i, n.Name, n.Layer.ClassName, Shape: n.Shape.ToString(), Params: n.Layer.Parameters.Sum(p => (long)p.Shape.Size), n.Layer.Trainable)).ToArray();
         var summary = model.Summarize();
         if (a.Flag("--json"))
