@@ -27,7 +27,7 @@ public sealed record TransferOptions
     public float LearningRate { get; init; } = 1e-3f;
     /// <summary>Defaults to <see cref="LearningRate"/> / 30.</summary>
     public float? FineTuneLearningRate { get; init; }
-    /// <summary>A layer or block name: fine-tuning trains it and everything above. Defaults to the last two blocks.</summary>
+    /// <summary>A layer or block name: fine-tuning trains it and everything above. Defaults to the last three blocks below the feature layer.</summary>
     public string? UnfreezeFrom { get; init; }
     public int BatchSize { get; init; } = 32;
     public int Seed { get; init; } = 42;
