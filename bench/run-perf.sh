@@ -2,11 +2,13 @@
 # Graft's inference and fine-tune throughput against its peers, all in one run on this machine, then
 # bench/results/perf.{jsonl,json,md} with Graft/peer ratios. The machine is shared and its speed drifts, so
 # only figures from the same run are compared; each line records the 1-minute load average.
-#   bench/run-perf.sh                 everything (about 5 minutes)
+#   bench/run-perf.sh                 everything (about 9 minutes, 4.5 of them the transfer runs)
 #   SKIP_PEERS=1 bench/run-perf.sh    Graft only
+#   SKIP_TRANSFER=1 bench/run-perf.sh without the 10-epoch transfer runs on the flowers folder
 # Peers, where available: PyTorch (Debian's /usr/bin/python3 with torch 1.13) through the shared anchors'
 # bench_torch.py, and ONNX Runtime 1.30 (npm onnxruntime-node, installed into /tmp/ortbench on first use)
-# on the nsfwjs MobileNetV2 export. Knobs: ITERS, WARMUP, REPS (Graft), FT_ITERS (fine-tune), BATCH, THREADS.
+# on the nsfwjs MobileNetV2 export. Knobs: ITERS, WARMUP, REPS (Graft), FT_ITERS (fine-tune and head steps), EPOCHS (transfer), BATCH,
+# THREADS. Models: the zoo's nsfwjs MobileNetV2 / InceptionV3 and MobileNet v1 0.75 (cached in ~/.cache/graft).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -60,20 +62,38 @@ have_ort() {
 torch() { peer "$1" pytorch "torchvision_mobilenet_v2" /usr/bin/python3 "$ANCHORS/scripts/bench_torch.py" mobilenet_v2 "$1" "$2" \
   --batch "$BATCH" --threads "$THREADS" --iters "$3" --warmup "$WARMUP"; }
 
-# Inference: interleaved, so that drift in the machine's load hits everyone alike.
-graft infer --engine plan --iters "$ITERS" --warmup "$WARMUP" --reps "$REPS"
+# Inference of the whole zoo network (trunk + head as the file defines it), interleaved so that drift in the
+# machine's load hits everyone alike. ONNX Runtime runs the same network and weights (the nsfwjs export).
+MV2=zoo:nsfwjs-mobilenet_v2
+graft infer --engine plan --model $MV2 --iters "$ITERS" --warmup "$WARMUP" --reps "$REPS"
 if have_ort; then
   peer infer onnxruntime nsfwjs_mobilenet_v2 env NODE_PATH=/tmp/ortbench/node_modules node "$ANCHORS/scripts/ort_bench.js" \
     "$ANCHORS/onnx/nsfwjs_mobilenet_v2.onnx" "$BATCH" $((ITERS * REPS)) "$WARMUP" "$THREADS"
 fi
 if have_torch; then torch infer cl_jitopt $((ITERS * REPS)); torch infer plain "$ITERS"; fi
-graft infer --engine forward --iters "$ITERS" --warmup "$WARMUP" --reps "$REPS"
-graft infer --engine plan --model inception_v3 --iters 3 --warmup 1 --reps 1
-if have_torch; then peer infer pytorch torchvision_inception_v3 /usr/bin/python3 "$ANCHORS/scripts/bench_torch.py" inception_v3 infer cl_jitfreeze \
-  --batch "$BATCH" --threads "$THREADS" --iters 5 --warmup 1; fi
+graft infer --engine forward --model $MV2 --iters "$ITERS" --warmup "$WARMUP" --reps 1
+graft infer --engine plan --model zoo:mobilenet_v1_0.75 --iters "$ITERS" --warmup "$WARMUP" --reps 1
+graft infer --engine plan --model zoo:nsfwjs-inception_v3 --iters 3 --warmup 1 --reps 1
+if have_torch; then
+  for v in cl_jitfreeze plain; do
+    peer infer pytorch torchvision_inception_v3 /usr/bin/python3 "$ANCHORS/scripts/bench_torch.py" inception_v3 infer $v \
+      --batch "$BATCH" --threads "$THREADS" --iters 3 --warmup 1
+  done
+fi
 
-# Full fine-tune step.
-graft finetune --iters "$FT_ITERS" --warmup 2 --reps "$REPS"
+# Full fine-tune step on the real network, every layer trainable, BatchNorm in training mode.
+graft finetune --model $MV2 --iters "$FT_ITERS" --warmup 2 --reps "$REPS"
 if have_torch; then torch finetune cl "$FT_ITERS"; torch finetune plain "$FT_ITERS"; fi
+
+# Transfer on the flowers folder: PyTorch's loop recomputes the frozen trunk on every step, so its head-only
+# step rate prices its epochs; Graft runs the frozen part once per image (decode and caching timed).
+if have_torch; then torch head cl "$FT_ITERS"; torch head plain "$FT_ITERS"; fi
+if [ -z "${SKIP_TRANSFER:-}" ] && [ -d "$SHARED/datasets/flowers" ]; then
+  for mode in head finetune; do
+    echo "== graft transfer $mode" >&2
+    "${BENCH[@]}" transfer --mode $mode --model $MV2 --data "$SHARED/datasets/flowers" --epochs "${EPOCHS:-10}" \
+      --batch "$BATCH" --threads "$THREADS" | tail -1 | tee -a "$LINES"
+  done
+fi
 
 "${BENCH[@]}" report "$LINES" "$OUT"

@@ -3,6 +3,7 @@ using Graft.Kernels;
 using Graft.Losses;
 using Graft.Optimizers;
 using Graft.Tensors;
+using Graft.Transfer;
 
 namespace Graft.Bench;
 
@@ -17,6 +18,8 @@ internal static class FinetuneBench
         var o = BenchOptions.Parse(args, "model");
         Parallelism.MaxThreads = o.Threads;
         var model = BenchModels.Create(o.Model);
+        // Zoo models may load with layers frozen; the anchor trains every layer, BatchNorm in training mode.
+        model.Unfreeze();
         var x = ShapedNetworks.RandomImages(o.Batch, model.Inputs[0].Shape, seed: 1);
         var labels = Enumerable.Range(0, o.Batch).Select(i => i % model.Outputs[0].Shape[-1]).ToArray();
         var arena = model.CreateArena();

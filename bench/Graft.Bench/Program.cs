@@ -7,6 +7,7 @@ var commands = new Dictionary<string, (string Help, Func<string[], int> Run)>
     ["decode"] = ("decode + resize throughput on ../shared flowers (run-decode.sh adds Pillow) -> bench/results/decode.json", DecodeBenchmark.Run),
     ["infer"] = ("feature-extraction images/s (plan and Model.Forward), one JSON line; --model NAME --batch 32 --threads 2", InferBench.Run),
     ["finetune"] = ("full fine-tune training step images/s (SGD momentum), one JSON line; --model NAME --batch 32 --threads 2", FinetuneBench.Run),
+    ["transfer"] = ("wall seconds of decode + frozen pass once + 10 epochs on ../shared flowers (--mode head|finetune), one JSON line", TransferBench.Run),
     ["report"] = ("JSON lines of a run (Graft and peers) -> bench/results/perf.{json,md} with ratios", PerfReport.Run),
 };
 
