@@ -52,11 +52,18 @@ public static class CommandLine
             graft — transfer learning for .NET
 
             Commands:
-              demo         train on the embedded sample and print accuracy
-              selfcheck    run the engine's self-check (train a tiny network to near-zero loss)
+              demo                          train on the embedded sample and print accuracy
+              train DATA --out DIR          train a classifier (--model, --strategy auto|linear|head|finetune, --epochs,
+                                            --lr, --unfreeze-from, --val-split, --seed, --report, --json, --resume)
+              evaluate MODEL_DIR DATA       accuracy, per-class metrics and confusion matrix (--json FILE)
+              predict MODEL IMAGE|FOLDER    labels with probabilities (--json)
+              extract MODEL DATA --out FILE features of one layer (--layer, --pool avg|max) with their provenance
+              inspect MODEL                 layers, blocks, parameter counts and preprocessing
+              models [add NAME PATH]        the model zoo and what is cached
+              selfcheck                     the engine's self-check (train a tiny network to near-zero loss)
 
-            Options: --verbose (stack traces on errors)
-            Exit codes: 0 ok, 1 failure, 2 usage error.
+            Options: --verbose (stack traces on errors). docs/cli.md has every option and the --json formats.
+            Exit codes: 0 ok, 1 failure, 2 usage error, 130 cancelled.
             """);
         return Ok;
     }

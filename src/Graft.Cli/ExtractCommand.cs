@@ -16,6 +16,10 @@ internal static class ExtractCommand
         var pooling = a.Get("--pool") is null ? (HeadPooling?)null : a.Enum("--pool", HeadPooling.Avg);
         var backbone = ModelSource.LoadBackbone(model, ConsoleUi.Log);
         string layer = a.Get("--layer") ?? backbone.TrunkEnd;
+        if (!backbone.Model.HasLayer(layer))
+            throw new UsageException($"model '{model}' has no layer named '{layer}'", $"`graft inspect {model}` lists the layers and blocks");
+        if (!Directory.Exists(data))
+            throw new UsageException($"data folder '{data}' does not exist", "give a folder with one sub-folder of images per class, or train/ and val/ folders");
         var splits = ImageFolder.Load(data, new ImageFolderOptions { ValidationSplit = 0 });
         var all = new ImageDataset(splits.ClassNames, splits.Train.Samples.Concat(splits.Validation.Samples).Concat(splits.Test?.Samples ?? []).ToArray());
         var tap = pooling is { } p ? TransferLearner.PooledTaps(backbone.Model, new[] { layer }, p) : backbone.Model.Cut(layer);

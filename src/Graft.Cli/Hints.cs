@@ -15,6 +15,7 @@ internal static class Hints
         ImageDecodeException => "the file is not a readable image; --skip-bad leaves such files out",
         ModelFolderException => "re-save the model with `graft train`, or point at the folder it wrote",
         DirectoryNotFoundException or FileNotFoundException => "check the path",
+        KeyNotFoundException => "`graft inspect MODEL` lists the layer and block names",
         _ => "rerun with --verbose for details",
     };
 }

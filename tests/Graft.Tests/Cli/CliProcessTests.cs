@@ -66,4 +66,36 @@ public sealed class CliProcessTests : IDisposable
         Assert.Equal(1, code3);
         Assert.Contains("manifest.json", err3);
     }
+
+    [Fact]
+    public void ExtractWritesFeaturesWithProvenanceThatMatchTheLibrary()
+    {
+        var model = SharedData.PathTo("models", "mobilenet_v1_0.75_224");
+        var data = SyntheticImages.Write(Path.Combine(_dir, "data"), size: 40, trainPerClass: 2, valPerClass: 1);
+        var output = Path.Combine(_dir, "features.safetensors");
+        var (code, stdout, stderr) = Graft("extract", model, data, "--layer", "conv_pw_13_relu", "--pool", "avg", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("features of conv_pw_13_relu", stdout);
+
+        var set = FeatureSet.Load(output);
+        Assert.Equal(768, set.Dimension);
+        Assert.Equal(Directory.GetFiles(data, "*.png", SearchOption.AllDirectories).Length, set.Count);
+        Assert.Contains("conv_pw_13_relu", set.Provenance.Layer);
+        Assert.Contains("avg", set.Provenance.Layer);
+        Assert.Equal("mobilenet_v1_0.75_224", set.Provenance.Model);
+
+        // The same image through the library's network and pooling gives the same row.
+        var backbone = global::Graft.Models.ModelZoo.LoadFromPath(model, global::Graft.Models.LoadOptions.Full, global::Graft.Models.Preprocessing.MinusOneToOne).ToBackbone("m");
+        var tap = TransferLearner.PooledTaps(backbone.Model, new[] { "conv_pw_13_relu" }, HeadPooling.Avg);
+        int row = 0;
+        using var loader = new global::Graft.Data.Loading.ImageLoader(
+            new global::Graft.Data.Loading.ImageDataset(set.ClassNames, new[] { new global::Graft.Data.Loading.ImageSample(set.ImagePaths[row], set.Labels[row]) }),
+            new global::Graft.Data.Loading.ImageLoaderOptions { BatchSize = 1, ImageSize = 224, Preprocessing = backbone.Preprocessing });
+        var expected = FeatureExtractor.Extract(tap, loader).Features[0];
+        for (int i = 0; i < set.Dimension; i++) Assert.Equal(expected[i], set.Features[row * set.Dimension + i], 4);
+
+        var (badCode, _, badErr) = Graft("extract", model, data, "--layer", "no_such_layer", "--out", output);
+        Assert.Equal(2, badCode);
+        Assert.Contains("no_such_layer", badErr);
+    }
 }
