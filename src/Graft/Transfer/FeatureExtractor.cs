@@ -41,10 +41,11 @@ public static class FeatureExtractor
 {
     /// <summary>
     /// Runs <paramref name="model"/> (every output is a tap) in inference mode over <paramref name="loader"/>,
-    /// which must not shuffle or augment.
+    /// which must not shuffle or augment. With <paramref name="mirror"/> every image is mirrored left-right first:
+    /// a second, flipped view of the data for the caches that stand in for flip augmentation.
     /// </summary>
     public static ExtractedFeatures Extract(Model model, ImageLoader loader, IProgress<ExtractionProgress>? progress = null,
-        string stage = "extracting features", CancellationToken cancellationToken = default)
+        string stage = "extracting features", CancellationToken cancellationToken = default, bool mirror = false)
     {
         if (loader.Options.Shuffle || !loader.Options.Augmentation.IsNone)
             throw new ArgumentException("Features are extracted without shuffling or augmentation; pass a loader made for evaluation.");
@@ -67,6 +68,7 @@ public static class FeatureExtractor
         {
             using (batch)
             {
+                if (mirror) Data.Transforms.Flip.HorizontalInPlace(batch.Images);
                 var outputs = plan.Run(new[] { batch.Images });
                 for (int t = 0; t < taps; t++)
                     outputs[t].Span.CopyTo(features[t].AsSpan(row * dims[t], batch.Count * dims[t]));

@@ -37,7 +37,7 @@ public static class StrategyAdvisor
         string featureLayer = earlierIsBetter ? best.Layer : backbone.TrunkEnd;
         return new Advice(Strategy.FineTune, featureLayer, null,
             $"enough data ({trainCount} images, {perClass} per class) and {domain}: train a head on {featureLayer}, then fine-tune " +
-            "the three blocks below it with a smaller learning rate, keeping whichever phase validates better.");
+            "the five blocks below it with a smaller learning rate, keeping whichever phase validates better.");
     }
 
     /// <summary>Layers worth probing: the trunk's end and the ends of the blocks at about ½ and ¾ of the depth.</summary>

@@ -4,7 +4,9 @@ using Graft.Graph;
 using Graft.Layers;
 using Graft.Losses;
 using Graft.Optimizers;
+using Graft.Optimizers.Schedules;
 using Graft.Saving;
+using Graft.Tensors;
 using Graft.Training;
 using Graft.Training.Callbacks;
 
@@ -83,7 +85,16 @@ public static class TransferLearner
         classifier.FreezeAll();
         classifier.GetLayer(ClassifierHead.DenseName).Trainable = true;
         var split = classifier.SplitAt(ClassifierHead.PoolName);
-        var trainPooled = new TensorBatchSource(trainFeatures.AsTensor(tap), trainFeatures.Labels);
+        IBatchSource trainPooled = new TensorBatchSource(trainFeatures.AsTensor(tap), trainFeatures.Labels);
+        if (strategy != Strategy.Linear && o.MirrorViews && !o.Augment)
+        {
+            // Flip augmentation at the price of one more frozen pass: each epoch trains on each image or its mirror.
+            sw.Restart();
+            var mirrored = FeatureExtractor.Extract(PooledTaps(backbone.Model, new[] { featureLayer }, o.Pooling), trainLoader,
+                Relay(progress, "features (train, mirrored)"), cancellationToken: cancellationToken, mirror: true);
+            trainPooled = new MultiViewBatchSource(new[] { trainFeatures.AsTensor(tap), mirrored.AsTensor() }, trainFeatures.Labels);
+            timings["extract"] += sw.Elapsed.TotalSeconds;
+        }
         var valPooled = new TensorBatchSource(valFeatures.AsTensor(tap), valFeatures.Labels);
         var history = new TrainingHistory();
         var notes = new List<string>();
@@ -135,8 +146,10 @@ public static class TransferLearner
                 classifier.UnfreezeFrom(from);
                 // Keras's advice for fine-tuning: BatchNorm stays in inference mode, with its statistics frozen.
                 foreach (var bn in classifier.Layers.OfType<BatchNormalization>()) bn.Trainable = false;
-                float lr = o.FineTuneLearningRate ?? o.LearningRate / 30;
-                var ftFit = FitOptionsFor(o, "finetune", o.FineTuneEpochs, lr, loss);
+                float lr = o.FineTuneLearningRate ?? o.LearningRate / 10;
+                // Cosine decay to zero over the fine-tune: the curve settles instead of ending on a noisy step
+                // (75.7 % on MobileNet v1 / flowers, against 73.0 % at a constant 3.3e-5).
+                var ftFit = FitOptionsFor(o, "finetune", o.FineTuneEpochs, lr, loss, cosineSteps: (long)o.FineTuneEpochs * StepsPerEpoch(trainLoader.Count, o.BatchSize));
                 var ftEval = FineTune(classifier, trainLoader, valLoader, data, backbone, o, ftFit, history, progress, log, cancellationToken);
                 log?.Invoke($"fine-tuning from {from}: {ftEval.Accuracy:P1} validation accuracy (head alone: {headEval.Accuracy:P1})");
                 double before = Math.Max(headEval.Accuracy, probeIsBetterHead ? startProbe!.ValidationAccuracy : 0);
@@ -238,10 +251,10 @@ public static class TransferLearner
             classifier.GetLayer(requested); // throws with a hint when unknown
             return requested;
         }
-        // Default: the last three blocks that lie below the feature layer (71.9 % on MobileNet v1 / flowers, against
-        // 71.5 % with two).
+        // Default: the last five blocks that lie below the feature layer (MobileNet v1 / flowers, mirrored views,
+        // cosine decay from 1e-4: 75.7 % with five, 72.8 % with three).
         var blocks = backbone.Blocks.Where(b => classifier.HasLayer(b.Last)).ToArray();
-        return blocks.Length > 0 ? blocks[Math.Max(0, blocks.Length - 3)].First : ClassifierHead.DenseName;
+        return blocks.Length > 0 ? blocks[Math.Max(0, blocks.Length - DefaultUnfrozenBlocks)].First : ClassifierHead.DenseName;
     }
 
     /// <summary>Trains the unfrozen part, from cached activations at the freeze boundary when that is valid and fits.</summary>
@@ -250,14 +263,23 @@ public static class TransferLearner
     {
         string? boundary = classifier.FindFreezeBoundary();
         long perImage = boundary is null ? 0 : classifier.GetNode(boundary).Shape.Size * 4L;
-        bool cache = !o.Augment && boundary is not null && perImage * (trainLoader.Count + valLoader.Count) <= o.CacheBytes;
+        int views = o.MirrorViews ? 2 : 1;
+        bool cache = !o.Augment && boundary is not null && perImage * (views * trainLoader.Count + valLoader.Count) <= o.CacheBytes;
+        if (!cache && views == 2 && !o.Augment && boundary is not null && perImage * (trainLoader.Count + valLoader.Count) <= o.CacheBytes)
+        {
+            log?.Invoke("the mirrored views would exceed the cache's memory budget: caching the images as they are only");
+            (cache, views) = (true, 1);
+        }
         if (cache)
         {
             var split = classifier.SplitAt(boundary!);
-            log?.Invoke($"caching activations at the freeze boundary '{boundary}' ({perImage * (trainLoader.Count + valLoader.Count) / (1 << 20)} MiB): frozen layers run once per image");
+            log?.Invoke($"caching activations at the freeze boundary '{boundary}' ({perImage * (views * trainLoader.Count + valLoader.Count) / (1 << 20)} MiB{(views == 2 ? ", training images and their mirrors" : "")}): frozen layers run once per view");
             var train = FeatureExtractor.Extract(split.Prefix, trainLoader, Relay(progress, $"caching {boundary} (train)"), cancellationToken: ct);
+            var trainViews = new List<Tensor> { train.AsTensor() };
+            if (views == 2)
+                trainViews.Add(FeatureExtractor.Extract(split.Prefix, trainLoader, Relay(progress, $"caching {boundary} (train, mirrored)"), cancellationToken: ct, mirror: true).AsTensor());
             var val = FeatureExtractor.Extract(split.Prefix, valLoader, Relay(progress, $"caching {boundary} (validation)"), cancellationToken: ct);
-            var trainSource = new TensorBatchSource(train.AsTensor(), train.Labels);
+            var trainSource = new MultiViewBatchSource(trainViews, train.Labels);
             var valSource = new TensorBatchSource(val.AsTensor(), val.Labels);
             history.AddRange(Trainer.Fit(split.Tail, trainSource, valSource, fit, RelayTraining(progress), log, ct));
             return Trainer.Evaluate(split.Tail, valSource, fit.Loss, o.BatchSize, data.ClassNames, ct);
@@ -282,14 +304,19 @@ public static class TransferLearner
         return history;
     }
 
-    private static FitOptions FitOptionsFor(TransferOptions o, string phase, int epochs, float lr, ILoss loss) => new()
+    /// <summary>How many blocks below the feature layer `finetune` unfreezes when no layer is named.</summary>
+    public const int DefaultUnfrozenBlocks = 5;
+
+    private static int StepsPerEpoch(int samples, int batchSize) => Math.Max(1, (samples + batchSize - 1) / batchSize);
+
+    private static FitOptions FitOptionsFor(TransferOptions o, string phase, int epochs, float lr, ILoss loss, long cosineSteps = 0) => new()
     {
         Epochs = epochs,
         BatchSize = o.BatchSize,
         Seed = o.Seed,
         Loss = loss,
         Phase = phase,
-        Optimizer = a => new Adam(a, lr),
+        Optimizer = a => new Adam(a, lr) { Schedule = cosineSteps > 0 ? new CosineDecay(lr, cosineSteps) : null },
         Callbacks = new Callback[] { new EarlyStopping("val_accuracy", o.Patience, restoreBestWeights: true), new TerminateOnNaN() },
         CheckpointPath = o.CheckpointDirectory is null ? null : Path.Combine(o.CheckpointDirectory, phase + ".ckpt"),
         Resume = o.Resume,

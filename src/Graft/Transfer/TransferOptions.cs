@@ -25,14 +25,18 @@ public sealed record TransferOptions
     public int Epochs { get; init; } = 15;
     public int FineTuneEpochs { get; init; } = 10;
     public float LearningRate { get; init; } = 1e-3f;
-    /// <summary>Defaults to <see cref="LearningRate"/> / 30.</summary>
+    /// <summary>The fine-tune's starting rate, decayed to zero along a cosine; defaults to <see cref="LearningRate"/> / 10.</summary>
     public float? FineTuneLearningRate { get; init; }
-    /// <summary>A layer or block name: fine-tuning trains it and everything above. Defaults to the last three blocks below the feature layer.</summary>
+    /// <summary>A layer or block name: fine-tuning trains it and everything above. Defaults to the last five blocks below the feature layer.</summary>
     public string? UnfreezeFrom { get; init; }
     public int BatchSize { get; init; } = 32;
     public int Seed { get; init; } = 42;
     /// <summary>Random crops, flips, small rotations and colour jitter during training. Off: features are cached.</summary>
     public bool Augment { get; init; }
+    /// <summary>With augmentation off: cache each training image's left-right mirror as a second view and train on
+    /// either at random each epoch (flip augmentation at the price of one more frozen pass). Turn it off where a
+    /// mirror changes the label (digits, text).</summary>
+    public bool MirrorViews { get; init; } = true;
     public float Dropout { get; init; } = 0.2f;
     public HeadPooling Pooling { get; init; } = HeadPooling.Avg;
     /// <summary>Inverse L2 strength of the linear probe; null chooses it on a holdout of the training set.</summary>

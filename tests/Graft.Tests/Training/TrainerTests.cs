@@ -162,4 +162,30 @@ public sealed class TrainerEarlyStoppingResumeTests : IDisposable
         Assert.Equal(h1.Count, h2.Count);
         Assert.Equal(straight.Parameters.Select(p => p.Value.ToArray()), resumed.Parameters.Select(p => p.Value.ToArray()));
     }
+
+    [Fact]
+    public void MultiViewSource_ShowsEachSampleOncePerEpoch_AsADeterministicMixOfItsViews()
+    {
+        const int n = 50;
+        var a = new Tensor(new Shape(n, 2));
+        var b = new Tensor(new Shape(n, 2));
+        for (int i = 0; i < n; i++) { a[i * 2] = i; a[i * 2 + 1] = 0; b[i * 2] = i; b[i * 2 + 1] = 1; }
+        var labels = Enumerable.Range(0, n).Select(i => i % 3).ToArray();
+        var source = new MultiViewBatchSource(new[] { a, b }, labels);
+
+        List<(int Sample, int View, int Label)> Epoch(int epoch, bool shuffle) =>
+            source.GetBatches(8, epoch, shuffle, seed: 7).SelectMany(batch => Enumerable.Range(0, batch.Count)
+                .Select(i => ((int)batch.Inputs[i * 2], (int)batch.Inputs[i * 2 + 1], batch.Labels[i])).ToList()).ToList();
+
+        var e0 = Epoch(0, true);
+        Assert.Equal(Enumerable.Range(0, n), e0.Select(r => r.Sample).Order());
+        Assert.All(e0, r => Assert.Equal(labels[r.Sample], r.Label));
+        Assert.InRange(e0.Count(r => r.View == 1), 10, 40);
+        Assert.Equal(e0, Epoch(0, true));
+        var e1 = Epoch(1, true);
+        Assert.NotEqual(e0.OrderBy(r => r.Sample).Select(r => r.View), e1.OrderBy(r => r.Sample).Select(r => r.View));
+        // Without shuffling (evaluation) every sample is its first view, in order.
+        Assert.Equal(Enumerable.Range(0, n).Select(i => (i, 0, labels[i])), Epoch(0, false));
+        Assert.Throws<ArgumentException>(() => new MultiViewBatchSource(new[] { a, new Tensor(new Shape(n - 1, 2)) }, labels));
+    }
 }

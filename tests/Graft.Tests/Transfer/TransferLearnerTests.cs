@@ -37,6 +37,27 @@ public sealed class TransferLearnerTests : IDisposable
     private DatasetSplits Data(int trainPerClass = 12) => ImageFolder.Load(SyntheticImages.Write(Path.Combine(_dir, "data"), trainPerClass: trainPerClass, size: Size));
 
     [Fact]
+    public void MirroredExtractionEqualsTheNetworkOnFlippedImages()
+    {
+        var backbone = TinyBackbone();
+        var data = Data();
+        using var loader = new ImageLoader(data.Validation, new ImageLoaderOptions { BatchSize = 5, ImageSize = Size, Preprocessing = backbone.Preprocessing });
+        var cut = backbone.Model.Cut("block_3_relu");
+        var plain = FeatureExtractor.Extract(cut, loader);
+        var mirrored = FeatureExtractor.Extract(cut, loader, mirror: true);
+        Assert.Equal(plain.Labels, mirrored.Labels);
+        var images = new Tensor(new Shape(loader.Count, Size, Size, 3));
+        int row = 0;
+        foreach (var batch in loader.Epoch())
+            using (batch) { batch.Images.Span.CopyTo(images.Span.Slice(row * Size * Size * 3)); row += batch.Count; }
+        global::Graft.Data.Transforms.Flip.HorizontalInPlace(images);
+        var expected = cut.Predict(images);
+        var got = mirrored.AsTensor();
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], got[i], 1e-4f);
+        Assert.NotEqual(plain.Features[0], mirrored.Features[0]);
+    }
+
+    [Fact]
     public void LinearStrategyFoldsTheProbeIntoTheModel()
     {
         var r = TransferLearner.Run(TinyBackbone(), Data(), new TransferOptions { Strategy = Strategy.Linear, BatchSize = 8 });

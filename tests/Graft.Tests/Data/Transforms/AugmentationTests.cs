@@ -44,6 +44,25 @@ public class AugmentationTests
         Assert.Equal(s_photo.Span.ToArray(), img.Span.ToArray());
     }
 
+    [Theory]
+    [InlineData(3, 7)]
+    [InlineData(96, 1)]
+    public void FlipOfAnNhwcBatch_EqualsFlippingEachImage(int channels, int width)
+    {
+        var rng = new Random(5);
+        var batch = new Graft.Tensors.Tensor(new Graft.Tensors.Shape(2, 3, width, channels));
+        for (int i = 0; i < batch.Length; i++) batch[i] = (float)rng.NextDouble();
+        var before = batch.Span.ToArray();
+        Flip.HorizontalInPlace(batch);
+        for (int n = 0; n < 2; n++)
+            for (int y = 0; y < 3; y++)
+                for (int x = 0; x < width; x++)
+                    for (int c = 0; c < channels; c++)
+                        Assert.Equal(before[((n * 3 + y) * width + width - 1 - x) * channels + c], batch[((n * 3 + y) * width + x) * channels + c]);
+        Flip.HorizontalInPlace(batch);
+        Assert.Equal(before, batch.Span.ToArray());
+    }
+
     [Fact]
     public void Rotation_ZeroIsIdentity_NinetyIsCounterClockwise()
     {
