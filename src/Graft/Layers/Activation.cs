@@ -7,6 +7,14 @@ namespace Graft.Layers;
 /// <summary>Applies an element-wise activation (softmax along the channel axis).</summary>
 public sealed class Activation : Layer
 {
+    // Activations.Backward reads y for sigmoid, tanh and softmax, nothing but dy for linear, x otherwise.
+    public override BackwardReads BackwardReads => Kind switch
+    {
+        ActivationKind.Linear => BackwardReads.None,
+        ActivationKind.Sigmoid or ActivationKind.Tanh or ActivationKind.Softmax => BackwardReads.Output,
+        _ => BackwardReads.Inputs,
+    };
+
     public Activation(ActivationKind kind, string? name = null) : base(name) => Kind = kind;
 
     public ActivationKind Kind { get; }

@@ -10,6 +10,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class ReLU : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.Inputs;
+
     public ReLU(float? maxValue = null, float negativeSlope = 0f, float threshold = 0f, string? name = null) : base(name)
     {
         if (maxValue is { } m && !(m >= 0))

@@ -1,0 +1,302 @@
+using Graft.Layers;
+
+namespace Graft.Graph;
+
+/// <summary>
+/// How a <see cref="Model"/> runs one forward + backward step and where each tensor of it lives, for one
+/// trainability state and mode. The step is a fixed timeline: forward of node k at t = k, the loss gradients
+/// at t = n, backward of node k at t = n + 1 + (n − 1 − k). Every tensor is an interval on it:
+/// <list type="bullet">
+/// <item>a node's output from its forward to the last read: its last forward consumer, or a backward that
+/// declares it reads it (<see cref="Layer.BackwardReads"/>); model outputs to the end;</item>
+/// <item>a node's output gradient from the first backward that writes it (or the loss gradient) to its own
+/// backward;</item>
+/// <item>an edge's scratch gradient (a second gradient into an input, added to it) for one backward.</item>
+/// </list>
+/// Intervals take shared buffers by best fit, as <see cref="InferencePlanMemory"/> does; a buffer is a slot of the
+/// model's buffer list (shared by all its plans), sized per sample and multiplied by the batch at run time.
+/// The backward program (which gradient a layer writes directly, which through scratch and adds) is the one the
+/// layer-by-layer backward always had, decided here once instead of on every call.
+/// </summary>
+internal sealed class StepMemoryPlan
+{
+    public enum Edge : byte { None, Direct, Scratch }
+
+    private StepMemoryPlan(int n) => Nodes = n;
+
+    public int Nodes { get; }
+    /// <summary>Timeline length: n forward steps, the loss gradients, n backward steps.</summary>
+    public int Steps => 2 * Nodes + 1;
+    public int BackwardStep(int k) => Nodes + 1 + (Nodes - 1 - k);
+    public int LossStep => Nodes;
+
+    /// <summary>Per node: the layer has trainable weights (or its bits of <see cref="Layer.BackwardReads"/>); the plan's key.</summary>
+    public byte[] Signature { get; private set; } = Array.Empty<byte>();
+    public bool Training { get; private set; }
+    public bool Retain { get; private set; }
+    /// <summary>Values live to the end of the step (inference forward, or <see cref="Model.RetainIntermediates"/>).</summary>
+    public bool KeepsValues { get; private set; }
+
+    /// <summary>Node k's backward runs (it leads to a trainable weight and a gradient reaches it).</summary>
+    public bool[] Runs { get; private set; } = Array.Empty<bool>();
+    /// <summary>A gradient reaches node k's output in the step.</summary>
+    public bool[] GradReached { get; private set; } = Array.Empty<bool>();
+    /// <summary>Per model output: its loss gradient is copied (first) or added (the same node listed again).</summary>
+    public bool[] OutputCopies { get; private set; } = Array.Empty<bool>();
+    public Edge[][] Edges { get; private set; } = Array.Empty<Edge[]>();
+
+    /// <summary>Slot of node k's output (−1 for model inputs, which are the caller's), of its gradient (−1: none), of edge scratch.</summary>
+    public int[] ValueSlot { get; private set; } = Array.Empty<int>();
+    public int[] GradSlot { get; private set; } = Array.Empty<int>();
+    public int[][] ScratchSlot { get; private set; } = Array.Empty<int[]>();
+    /// <summary>Floats per sample each slot needs in this plan (0: unused).</summary>
+    public long[] Capacity { get; private set; } = Array.Empty<long>();
+    /// <summary>Timeline step at which another tensor takes over the buffer (int.MaxValue: never in this step).</summary>
+    public int[] ValueOverwrittenAt { get; private set; } = Array.Empty<int>();
+    public int[] GradOverwrittenAt { get; private set; } = Array.Empty<int>();
+    /// <summary>Slots whose tensor dies after each timeline step (tests poison them to catch wrong declarations).</summary>
+    public int[][] FreedAfter { get; private set; } = Array.Empty<int[]>();
+
+    /// <summary>Floats per sample alive during each timeline step (values, gradients, scratch), for tests and tuning.</summary>
+    public long[] LiveAt { get; private set; } = Array.Empty<long>();
+    /// <summary>The values alive during each step, for tests and tuning.</summary>
+    public long[] LiveValuesAt { get; private set; } = Array.Empty<long>();
+
+    /// <summary>Per-plan cache of tensor views (node outputs, gradients, scratch), so steady-state steps allocate nothing.</summary>
+    internal Graft.Tensors.Tensor?[] ValueViews = Array.Empty<Graft.Tensors.Tensor?>();
+    internal Graft.Tensors.Tensor?[] GradViews = Array.Empty<Graft.Tensors.Tensor?>();
+    internal Graft.Tensors.Tensor?[][] ScratchViews = Array.Empty<Graft.Tensors.Tensor?[]>();
+    /// <summary>Per node: the inputGrads argument of its backward, reused.</summary>
+    internal Graft.Tensors.Tensor?[][] GradArgs = Array.Empty<Graft.Tensors.Tensor?[]>();
+
+    /// <summary>The key of a plan for the model's current trainability: per node, trainable-weight bit and backward reads.</summary>
+    public static void ComputeSignature(Node[] order, byte[] into)
+    {
+        for (int k = 0; k < order.Length; k++)
+        {
+            var layer = order[k].Layer;
+            var ps = layer.Parameters;
+            bool trainable = false;
+            for (int i = 0; i < ps.Count && !trainable; i++) trainable = ps[i].Trainable;
+            into[k] = (byte)((trainable ? 1 : 0) | ((int)layer.BackwardReads << 1));
+        }
+    }
+
+    public bool Matches(byte[] signature, bool training, bool retain) =>
+        Training == training && Retain == retain && signature.AsSpan().SequenceEqual(Signature);
+
+    /// <param name="order">Nodes in topological order.</param>
+    /// <param name="inputIndices">Per node, the indices of its inputs.</param>
+    /// <param name="outputs">Node index of each model output (may repeat).</param>
+    /// <param name="signature">From <see cref="ComputeSignature"/>.</param>
+    /// <param name="training">Forward in training mode: values no backward reads are recycled (unless <paramref name="retain"/>).</param>
+    /// <param name="retain">Keep every value and gradient to the end of the step.</param>
+    /// <param name="slotCapacity">Per-sample sizes of the model's existing slots; unused ones are taken before new ones are made.</param>
+    public static StepMemoryPlan Build(Node[] order, int[][] inputIndices, int[] outputs, byte[] signature, bool training, bool retain, IReadOnlyList<long> slotCapacity)
+    {
+        int n = order.Length;
+        var plan = new StepMemoryPlan(n)
+        {
+            Signature = (byte[])signature.Clone(),
+            Training = training,
+            Retain = retain,
+            KeepsValues = !training || retain,
+        };
+        var trainable = new bool[n];
+        var reads = new BackwardReads[n];
+        for (int k = 0; k < n; k++)
+        {
+            trainable[k] = (signature[k] & 1) != 0;
+            reads[k] = (BackwardReads)(signature[k] >> 1);
+        }
+
+        // The backward program, exactly as the dynamic version decided it.
+        var requires = new bool[n];
+        for (int k = 0; k < n; k++)
+        {
+            bool r = trainable[k];
+            foreach (int i in inputIndices[k]) r |= requires[i];
+            requires[k] = r;
+        }
+        int end = plan.Steps; // "alive after the step"
+        var gradSet = new bool[n];
+        var gradDef = new int[n];
+        plan.OutputCopies = new bool[outputs.Length];
+        for (int o = 0; o < outputs.Length; o++)
+        {
+            int k = outputs[o];
+            plan.OutputCopies[o] = !gradSet[k];
+            if (!gradSet[k]) gradDef[k] = plan.LossStep;
+            gradSet[k] = true;
+        }
+        var runs = new bool[n];
+        var edges = new Edge[n][];
+        for (int k = n - 1; k >= 0; k--)
+        {
+            var idx = inputIndices[k];
+            var e = edges[k] = new Edge[idx.Length];
+            if (!requires[k] || !gradSet[k]) continue;
+            runs[k] = true;
+            for (int j = 0; j < idx.Length; j++)
+            {
+                int src = idx[j];
+                if (!requires[src]) continue;
+                bool alreadyTargeted = false;
+                for (int q = 0; q < j; q++) alreadyTargeted |= e[q] == Edge.Direct && idx[q] == src;
+                e[j] = !gradSet[src] && !alreadyTargeted ? Edge.Direct : Edge.Scratch;
+            }
+            for (int j = 0; j < idx.Length; j++)
+                if (e[j] == Edge.Direct)
+                {
+                    gradSet[idx[j]] = true;
+                    gradDef[idx[j]] = plan.BackwardStep(k);
+                }
+        }
+        plan.Runs = runs;
+        plan.GradReached = gradSet;
+        plan.Edges = edges;
+
+        // Intervals: (def, last) per value, gradient and scratch.
+        var isInput = new bool[n];
+        var valueLast = new int[n];
+        for (int k = 0; k < n; k++)
+        {
+            isInput[k] = order[k].Layer is InputLayer;
+            valueLast[k] = plan.KeepsValues ? end : k;
+            if (runs[k] && (reads[k] & BackwardReads.Output) != 0) valueLast[k] = Math.Max(valueLast[k], plan.BackwardStep(k));
+        }
+        foreach (int k in outputs) valueLast[k] = end;
+        for (int c = 0; c < n; c++)
+            foreach (int src in inputIndices[c])
+            {
+                valueLast[src] = Math.Max(valueLast[src], c);
+                if (runs[c] && (reads[c] & BackwardReads.Inputs) != 0) valueLast[src] = Math.Max(valueLast[src], plan.BackwardStep(c));
+            }
+        var gradLast = new int[n];
+        for (int k = 0; k < n; k++)
+            gradLast[k] = !gradSet[k] ? -1 : retain ? end : runs[k] ? plan.BackwardStep(k) : gradDef[k];
+
+        // Sweep the timeline: at each step, tensors defined there take a buffer, then tensors that die there free theirs.
+        var defs = new List<(int Kind, int K, int J)>[plan.Steps];
+        var deaths = new List<(int Kind, int K, int J)>[plan.Steps];
+        for (int t = 0; t < plan.Steps; t++) { defs[t] = new(); deaths[t] = new(); }
+        for (int k = 0; k < n; k++)
+        {
+            if (!isInput[k])
+            {
+                defs[k].Add((0, k, 0));
+                if (valueLast[k] < end) deaths[valueLast[k]].Add((0, k, 0));
+            }
+            if (gradSet[k])
+            {
+                defs[gradDef[k]].Add((1, k, 0));
+                if (gradLast[k] < end) deaths[gradLast[k]].Add((1, k, 0));
+            }
+            for (int j = 0; j < edges[k].Length; j++)
+                if (edges[k][j] == Edge.Scratch)
+                {
+                    defs[plan.BackwardStep(k)].Add((2, k, j));
+                    deaths[plan.BackwardStep(k)].Add((2, k, j));
+                }
+        }
+
+        var capacity = new List<long>(slotCapacity.Count);
+        var known = new List<long>(slotCapacity); // the model's slot sizes, grown by this plan
+        var touched = new List<bool>();
+        var occupant = new List<(int Kind, int K)>();
+        var free = new List<int>();
+        var valueSlot = new int[n];
+        var gradSlot = new int[n];
+        Array.Fill(valueSlot, -1);
+        Array.Fill(gradSlot, -1);
+        var scratchSlot = new int[n][];
+        for (int k = 0; k < n; k++) { scratchSlot[k] = new int[edges[k].Length]; Array.Fill(scratchSlot[k], -1); }
+        var valueOver = new int[n];
+        var gradOver = new int[n];
+        Array.Fill(valueOver, int.MaxValue);
+        Array.Fill(gradOver, int.MaxValue);
+        var freedAfter = new int[plan.Steps][];
+        long SizeOf(int kind, int k, int j) => kind == 2 ? order[inputIndices[k][j]].Shape.Size : order[k].Shape.Size;
+        int Slot(int kind, int k, int j) => kind == 0 ? valueSlot[k] : kind == 1 ? gradSlot[k] : scratchSlot[k][j];
+
+        var liveAt = new long[plan.Steps];
+        var liveValuesAt = new long[plan.Steps];
+        long live = 0, liveValues = 0;
+        for (int t = 0; t < plan.Steps; t++)
+        {
+            foreach (var (kind, k, j) in defs[t])
+            {
+                live += SizeOf(kind, k, j);
+                if (kind == 0) liveValues += SizeOf(kind, k, j);
+                long size = SizeOf(kind, k, j);
+                int slot = Take(free, capacity, known, touched, size);
+                if (slot < capacity.Count && occupant[slot].K >= 0)
+                {
+                    var (pk, pn) = occupant[slot];
+                    if (pk == 0) valueOver[pn] = Math.Min(valueOver[pn], t);
+                    else if (pk == 1) gradOver[pn] = Math.Min(gradOver[pn], t);
+                }
+                while (capacity.Count <= slot) { capacity.Add(0); occupant.Add((-1, -1)); }
+                while (touched.Count <= slot) touched.Add(false);
+                while (known.Count <= slot) known.Add(0);
+                touched[slot] = true;
+                capacity[slot] = Math.Max(capacity[slot], size);
+                known[slot] = Math.Max(known[slot], size);
+                occupant[slot] = (kind, k);
+                if (kind == 0) valueSlot[k] = slot;
+                else if (kind == 1) gradSlot[k] = slot;
+                else scratchSlot[k][j] = slot;
+            }
+            liveAt[t] = live;
+            liveValuesAt[t] = liveValues;
+            var freed = new int[deaths[t].Count];
+            for (int d = 0; d < freed.Length; d++)
+            {
+                var (kind, k, j) = deaths[t][d];
+                live -= SizeOf(kind, k, j);
+                if (kind == 0) liveValues -= SizeOf(kind, k, j);
+                freed[d] = Slot(kind, k, j);
+                free.Add(freed[d]);
+            }
+            freedAfter[t] = freed;
+        }
+        while (capacity.Count < known.Count) capacity.Add(0);
+
+        plan.ValueSlot = valueSlot;
+        plan.GradSlot = gradSlot;
+        plan.ScratchSlot = scratchSlot;
+        plan.Capacity = capacity.ToArray();
+        plan.ValueOverwrittenAt = valueOver;
+        plan.GradOverwrittenAt = gradOver;
+        plan.FreedAfter = freedAfter;
+        plan.LiveAt = liveAt;
+        plan.LiveValuesAt = liveValuesAt;
+        plan.ValueViews = new Graft.Tensors.Tensor?[n];
+        plan.GradViews = new Graft.Tensors.Tensor?[n];
+        plan.ScratchViews = edges.Select(e => new Graft.Tensors.Tensor?[e.Length]).ToArray();
+        plan.GradArgs = edges.Select(e => new Graft.Tensors.Tensor?[e.Length]).ToArray();
+        return plan;
+    }
+
+    /// <summary>
+    /// A slot for a tensor of <paramref name="size"/> floats per sample: the smallest that fits among this plan's
+    /// free slots and the model's slots this plan has not used yet; else the largest of those, grown; else a new one.
+    /// </summary>
+    private static int Take(List<int> free, List<long> capacity, List<long> known, List<bool> touched, long size)
+    {
+        int best = -1;
+        long bestCap = 0;
+        void Consider(int s, long cap)
+        {
+            if (best < 0) { best = s; bestCap = cap; return; }
+            bool fits = cap >= size, bestFits = bestCap >= size;
+            if ((fits && (!bestFits || cap < bestCap)) || (!fits && !bestFits && cap > bestCap)) { best = s; bestCap = cap; }
+        }
+        foreach (int s in free) Consider(s, known[s]);
+        for (int s = 0; s < known.Count; s++)
+            if (s >= touched.Count || !touched[s]) Consider(s, known[s]);
+        if (best < 0) return known.Count;
+        free.Remove(best);
+        return best;
+    }
+}
