@@ -176,35 +176,20 @@ internal sealed class StepMemoryPlan
         for (int k = 0; k < n; k++)
             gradLast[k] = !gradSet[k] ? -1 : retain ? end : runs[k] ? plan.BackwardStep(k) : gradDef[k];
 
-        // Sweep the timeline: at each step, tensors defined there take a buffer, then tensors that die there free theirs.
-        var defs = new List<(int Kind, int K, int J)>[plan.Steps];
-        var deaths = new List<(int Kind, int K, int J)>[plan.Steps];
-        for (int t = 0; t < plan.Steps; t++) { defs[t] = new(); deaths[t] = new(); }
+        // The tensors of the step as intervals [def, last] on the timeline (inclusive: a step's output never shares
+        // with what the step reads); last = end means alive after the step.
+        var intervals = new List<Interval>();
         for (int k = 0; k < n; k++)
         {
-            if (!isInput[k])
-            {
-                defs[k].Add((0, k, 0));
-                if (valueLast[k] < end) deaths[valueLast[k]].Add((0, k, 0));
-            }
-            if (gradSet[k])
-            {
-                defs[gradDef[k]].Add((1, k, 0));
-                if (gradLast[k] < end) deaths[gradLast[k]].Add((1, k, 0));
-            }
+            long size = order[k].Shape.Size;
+            if (!isInput[k]) intervals.Add(new Interval(0, k, 0, k, valueLast[k], size));
+            if (gradSet[k]) intervals.Add(new Interval(1, k, 0, gradDef[k], gradLast[k], size));
             for (int j = 0; j < edges[k].Length; j++)
                 if (edges[k][j] == Edge.Scratch)
-                {
-                    defs[plan.BackwardStep(k)].Add((2, k, j));
-                    deaths[plan.BackwardStep(k)].Add((2, k, j));
-                }
+                    intervals.Add(new Interval(2, k, j, plan.BackwardStep(k), plan.BackwardStep(k), order[inputIndices[k][j]].Shape.Size));
         }
+        var slotOf = AssignSlots(intervals, slotCapacity, out var capacity);
 
-        var capacity = new List<long>(slotCapacity.Count);
-        var known = new List<long>(slotCapacity); // the model's slot sizes, grown by this plan
-        var touched = new List<bool>();
-        var occupant = new List<(int Kind, int K)>();
-        var free = new List<int>();
         var valueSlot = new int[n];
         var gradSlot = new int[n];
         Array.Fill(valueSlot, -1);
@@ -215,60 +200,38 @@ internal sealed class StepMemoryPlan
         var gradOver = new int[n];
         Array.Fill(valueOver, int.MaxValue);
         Array.Fill(gradOver, int.MaxValue);
-        var freedAfter = new int[plan.Steps][];
-        long SizeOf(int kind, int k, int j) => kind == 2 ? order[inputIndices[k][j]].Shape.Size : order[k].Shape.Size;
-        int Slot(int kind, int k, int j) => kind == 0 ? valueSlot[k] : kind == 1 ? gradSlot[k] : scratchSlot[k][j];
-
+        var freedAfter = new List<int>[plan.Steps];
+        for (int t = 0; t < plan.Steps; t++) freedAfter[t] = new();
         var liveAt = new long[plan.Steps];
         var liveValuesAt = new long[plan.Steps];
-        long live = 0, liveValues = 0;
-        for (int t = 0; t < plan.Steps; t++)
+        for (int i = 0; i < intervals.Count; i++)
         {
-            foreach (var (kind, k, j) in defs[t])
+            var iv = intervals[i];
+            int slot = slotOf[i];
+            if (iv.Kind == 0) valueSlot[iv.K] = slot;
+            else if (iv.Kind == 1) gradSlot[iv.K] = slot;
+            else scratchSlot[iv.K][iv.J] = slot;
+            if (iv.Last < end) freedAfter[iv.Last].Add(slot);
+            for (int t = iv.Def; t <= Math.Min(iv.Last, end - 1); t++)
             {
-                live += SizeOf(kind, k, j);
-                if (kind == 0) liveValues += SizeOf(kind, k, j);
-                long size = SizeOf(kind, k, j);
-                int slot = Take(free, capacity, known, touched, size);
-                if (slot < capacity.Count && occupant[slot].K >= 0)
-                {
-                    var (pk, pn) = occupant[slot];
-                    if (pk == 0) valueOver[pn] = Math.Min(valueOver[pn], t);
-                    else if (pk == 1) gradOver[pn] = Math.Min(gradOver[pn], t);
-                }
-                while (capacity.Count <= slot) { capacity.Add(0); occupant.Add((-1, -1)); }
-                while (touched.Count <= slot) touched.Add(false);
-                while (known.Count <= slot) known.Add(0);
-                touched[slot] = true;
-                capacity[slot] = Math.Max(capacity[slot], size);
-                known[slot] = Math.Max(known[slot], size);
-                occupant[slot] = (kind, k);
-                if (kind == 0) valueSlot[k] = slot;
-                else if (kind == 1) gradSlot[k] = slot;
-                else scratchSlot[k][j] = slot;
+                liveAt[t] += iv.Size;
+                if (iv.Kind == 0) liveValuesAt[t] += iv.Size;
             }
-            liveAt[t] = live;
-            liveValuesAt[t] = liveValues;
-            var freed = new int[deaths[t].Count];
-            for (int d = 0; d < freed.Length; d++)
-            {
-                var (kind, k, j) = deaths[t][d];
-                live -= SizeOf(kind, k, j);
-                if (kind == 0) liveValues -= SizeOf(kind, k, j);
-                freed[d] = Slot(kind, k, j);
-                free.Add(freed[d]);
-            }
-            freedAfter[t] = freed;
+            // The first tensor after this one in the same slot overwrites it.
+            int over = int.MaxValue;
+            for (int q = 0; q < intervals.Count; q++)
+                if (slotOf[q] == slot && intervals[q].Def > iv.Last) over = Math.Min(over, intervals[q].Def);
+            if (iv.Kind == 0) valueOver[iv.K] = over;
+            else if (iv.Kind == 1) gradOver[iv.K] = over;
         }
-        while (capacity.Count < known.Count) capacity.Add(0);
 
         plan.ValueSlot = valueSlot;
         plan.GradSlot = gradSlot;
         plan.ScratchSlot = scratchSlot;
-        plan.Capacity = capacity.ToArray();
+        plan.Capacity = capacity;
         plan.ValueOverwrittenAt = valueOver;
         plan.GradOverwrittenAt = gradOver;
-        plan.FreedAfter = freedAfter;
+        plan.FreedAfter = freedAfter.Select(f => f.ToArray()).ToArray();
         plan.LiveAt = liveAt;
         plan.LiveValuesAt = liveValuesAt;
         plan.ValueViews = new Graft.Tensors.Tensor?[n];
@@ -278,25 +241,45 @@ internal sealed class StepMemoryPlan
         return plan;
     }
 
+    private readonly record struct Interval(int Kind, int K, int J, int Def, int Last, long Size);
+
     /// <summary>
-    /// A slot for a tensor of <paramref name="size"/> floats per sample: the smallest that fits among this plan's
-    /// free slots and the model's slots this plan has not used yet; else the largest of those, grown; else a new one.
+    /// Greedy by size (as TensorFlow Lite's arena planner): the largest tensors first, each into the smallest slot
+    /// that holds it and is free for its whole interval, else a new slot of its size. Slots the model already has
+    /// (from its other plan) count with their sizes, so training and inference settle on one set of buffers.
+    /// Returns each interval's slot and the floats per sample this plan asks of each slot.
     /// </summary>
-    private static int Take(List<int> free, List<long> capacity, List<long> known, List<bool> touched, long size)
+    private static int[] AssignSlots(List<Interval> intervals, IReadOnlyList<long> existing, out long[] capacity)
     {
-        int best = -1;
-        long bestCap = 0;
-        void Consider(int s, long cap)
+        var byDecreasingSize = Enumerable.Range(0, intervals.Count)
+            .OrderByDescending(i => intervals[i].Size).ThenBy(i => intervals[i].Def).ThenBy(i => i).ToArray();
+        var size = new List<long>(existing);
+        var used = new List<List<int>>();
+        foreach (var _ in existing) used.Add(new List<int>());
+        var slotOf = new int[intervals.Count];
+        foreach (int i in byDecreasingSize)
         {
-            if (best < 0) { best = s; bestCap = cap; return; }
-            bool fits = cap >= size, bestFits = bestCap >= size;
-            if ((fits && (!bestFits || cap < bestCap)) || (!fits && !bestFits && cap > bestCap)) { best = s; bestCap = cap; }
+            var iv = intervals[i];
+            int best = -1;
+            for (int s = 0; s < size.Count; s++)
+            {
+                if (size[s] < iv.Size || (best >= 0 && size[s] >= size[best])) continue;
+                bool overlaps = false;
+                foreach (int q in used[s])
+                    if (intervals[q].Def <= iv.Last && iv.Def <= intervals[q].Last) { overlaps = true; break; }
+                if (!overlaps) best = s;
+            }
+            if (best < 0)
+            {
+                best = size.Count;
+                size.Add(iv.Size);
+                used.Add(new List<int>());
+            }
+            used[best].Add(i);
+            slotOf[i] = best;
         }
-        foreach (int s in free) Consider(s, known[s]);
-        for (int s = 0; s < known.Count; s++)
-            if (s >= touched.Count || !touched[s]) Consider(s, known[s]);
-        if (best < 0) return known.Count;
-        free.Remove(best);
-        return best;
+        capacity = new long[size.Count];
+        for (int i = 0; i < intervals.Count; i++) capacity[slotOf[i]] = Math.Max(capacity[slotOf[i]], intervals[i].Size);
+        return slotOf;
     }
 }
