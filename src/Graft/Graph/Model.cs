@@ -127,6 +127,9 @@ public class Model
     /// <summary>Tests: fill each buffer with NaN as soon as its tensor dies, so a backward that reads a value it did not declare fails loudly.</summary>
     internal bool PoisonRecycledBuffers { get; set; }
 
+    /// <summary>The plan of the latest forward call (tests).</summary>
+    internal StepMemoryPlan? LatestPlan => _plan;
+
     /// <summary>Floats the model's step buffers hold now (activations, gradients, scratch; not weights).</summary>
     internal long BufferFloats => _slots.Sum(a => (long)(a?.Length ?? 0));
 
@@ -162,7 +165,7 @@ public class Model
                 var args = _inputArgs[k];
                 var idx = _inputIndices[k];
                 for (int j = 0; j < idx.Length; j++) args[j] = _values[idx[j]]!;
-                var output = View(plan.ValueSlot[k], _batchShapes[k], ref plan.ValueViews[k]);
+                var output = View(plan.ValuePlace[k], _batchShapes[k], ref plan.ValueViews[k]);
                 node.Layer.Forward(args, output, training);
                 _values[k] = output;
             }
@@ -217,7 +220,7 @@ public class Model
                     grads[j] = edges[j] switch
                     {
                         StepMemoryPlan.Edge.Direct => GradView(plan, idx[j]),
-                        StepMemoryPlan.Edge.Scratch => View(plan.ScratchSlot[k][j], _batchShapes[idx[j]], ref plan.ScratchViews[k][j]),
+                        StepMemoryPlan.Edge.Scratch => View(plan.ScratchPlace[k][j], _batchShapes[idx[j]], ref plan.ScratchViews[k][j]),
                         _ => null,
                     };
                 _order[k].Layer.Backward(_inputArgs[k], _values[k]!, GradView(plan, k), grads);
@@ -255,7 +258,7 @@ public class Model
         int k = _index[GetNode(layerName)];
         var plan = _plan;
         if (plan is null || _phase < 0) return null;
-        if (plan.ValueSlot[k] >= 0 && plan.ValueOverwrittenAt[k] <= _phase) return null;
+        if (plan.ValuePlace[k].Slot >= 0 && plan.ValueOverwrittenAt[k] <= _phase) return null;
         return _values[k];
     }
 
@@ -282,11 +285,12 @@ public class Model
         _batchShapes = _order.Select(n => n.Shape.WithBatch(batch)).ToArray();
     }
 
-    private Tensor GradView(StepMemoryPlan plan, int k) => View(plan.GradSlot[k], _batchShapes[k], ref plan.GradViews[k]);
+    private Tensor GradView(StepMemoryPlan plan, int k) => View(plan.GradPlace[k], _batchShapes[k], ref plan.GradViews[k]);
 
-    /// <summary>A tensor of <paramref name="shape"/> over slot <paramref name="slot"/>, cached while the slot's array and the shape stay.</summary>
-    private Tensor View(int slot, Shape shape, ref Tensor? cache)
+    /// <summary>A tensor of <paramref name="shape"/> at <paramref name="at"/>, cached while the slot's array and the shape stay.</summary>
+    private Tensor View(StepMemoryPlan.Place at, Shape shape, ref Tensor? cache)
     {
+        int slot = at.Slot;
         long need = _plan!.Capacity[slot] * _batch;
         var array = _slots[slot];
         if (array is null || array.Length < need)
@@ -296,14 +300,15 @@ public class Model
             _slots[slot] = array = new float[want <= Array.MaxLength ? want : need];
         }
         if (cache is null || !ReferenceEquals(cache.Buffer, array) || !ReferenceEquals(cache.Shape, shape))
-            cache = new Tensor(shape, array, 0);
+            cache = new Tensor(shape, array, checked((int)(at.Offset * _batch)));
         return cache;
     }
 
     private void Poison(StepMemoryPlan plan, int step)
     {
         if (!PoisonRecycledBuffers) return;
-        foreach (int s in plan.FreedAfter[step]) _slots[s]?.AsSpan().Fill(float.NaN);
+        foreach (var (at, size) in plan.FreedAfter[step])
+            _slots[at.Slot]?.AsSpan((int)(at.Offset * _batch), (int)(size * _batch)).Fill(float.NaN);
     }
 
     /// <summary>Runs inference over a batch dimension of any size, <paramref name="batchSize"/> at a time, and returns a new tensor.</summary>

@@ -45,22 +45,31 @@ internal sealed class StepMemoryPlan
     public bool[] OutputCopies { get; private set; } = Array.Empty<bool>();
     public Edge[][] Edges { get; private set; } = Array.Empty<Edge[]>();
 
-    /// <summary>Slot of node k's output (−1 for model inputs, which are the caller's), of its gradient (−1: none), of edge scratch.</summary>
-    public int[] ValueSlot { get; private set; } = Array.Empty<int>();
-    public int[] GradSlot { get; private set; } = Array.Empty<int>();
-    public int[][] ScratchSlot { get; private set; } = Array.Empty<int[]>();
+    /// <summary>Where a tensor lives: a slot and an offset in it, in floats per sample (both scale with the batch).</summary>
+    public readonly record struct Place(int Slot, long Offset)
+    {
+        public static readonly Place None = new(-1, 0);
+    }
+
+    /// <summary>Place of node k's output (slot −1 for model inputs, which are the caller's), of its gradient (−1: none), of edge scratch.</summary>
+    public Place[] ValuePlace { get; private set; } = Array.Empty<Place>();
+    public Place[] GradPlace { get; private set; } = Array.Empty<Place>();
+    public Place[][] ScratchPlace { get; private set; } = Array.Empty<Place[]>();
     /// <summary>Floats per sample each slot needs in this plan (0: unused).</summary>
     public long[] Capacity { get; private set; } = Array.Empty<long>();
     /// <summary>Timeline step at which another tensor takes over the buffer (int.MaxValue: never in this step).</summary>
     public int[] ValueOverwrittenAt { get; private set; } = Array.Empty<int>();
     public int[] GradOverwrittenAt { get; private set; } = Array.Empty<int>();
-    /// <summary>Slots whose tensor dies after each timeline step (tests poison them to catch wrong declarations).</summary>
-    public int[][] FreedAfter { get; private set; } = Array.Empty<int[]>();
+    /// <summary>Tensors that die after each timeline step, as place and floats per sample (tests poison them to catch wrong declarations).</summary>
+    public (Place At, long Size)[][] FreedAfter { get; private set; } = Array.Empty<(Place, long)[]>();
 
     /// <summary>Floats per sample alive during each timeline step (values, gradients, scratch), for tests and tuning.</summary>
     public long[] LiveAt { get; private set; } = Array.Empty<long>();
     /// <summary>The values alive during each step, for tests and tuning.</summary>
     public long[] LiveValuesAt { get; private set; } = Array.Empty<long>();
+
+    /// <summary>Every tensor of the step: its interval on the timeline, floats per sample and place (for tests).</summary>
+    internal (int Def, int Last, long Size, Place At)[] Layout { get; private set; } = Array.Empty<(int, int, long, Place)>();
 
     /// <summary>Per-plan cache of tensor views (node outputs, gradients, scratch), so steady-state steps allocate nothing.</summary>
     internal Graft.Tensors.Tensor?[] ValueViews = Array.Empty<Graft.Tensors.Tensor?>();
@@ -188,46 +197,48 @@ internal sealed class StepMemoryPlan
                 if (edges[k][j] == Edge.Scratch)
                     intervals.Add(new Interval(2, k, j, plan.BackwardStep(k), plan.BackwardStep(k), order[inputIndices[k][j]].Shape.Size));
         }
-        var slotOf = AssignSlots(intervals, slotCapacity, out var capacity);
+        var placeOf = Pack(intervals, slotCapacity, out var capacity);
 
-        var valueSlot = new int[n];
-        var gradSlot = new int[n];
-        Array.Fill(valueSlot, -1);
-        Array.Fill(gradSlot, -1);
-        var scratchSlot = new int[n][];
-        for (int k = 0; k < n; k++) { scratchSlot[k] = new int[edges[k].Length]; Array.Fill(scratchSlot[k], -1); }
+        var valuePlace = new Place[n];
+        var gradPlace = new Place[n];
+        Array.Fill(valuePlace, Place.None);
+        Array.Fill(gradPlace, Place.None);
+        var scratchPlace = new Place[n][];
+        for (int k = 0; k < n; k++) { scratchPlace[k] = new Place[edges[k].Length]; Array.Fill(scratchPlace[k], Place.None); }
         var valueOver = new int[n];
         var gradOver = new int[n];
         Array.Fill(valueOver, int.MaxValue);
         Array.Fill(gradOver, int.MaxValue);
-        var freedAfter = new List<int>[plan.Steps];
+        var freedAfter = new List<(Place, long)>[plan.Steps];
         for (int t = 0; t < plan.Steps; t++) freedAfter[t] = new();
         var liveAt = new long[plan.Steps];
         var liveValuesAt = new long[plan.Steps];
         for (int i = 0; i < intervals.Count; i++)
         {
             var iv = intervals[i];
-            int slot = slotOf[i];
-            if (iv.Kind == 0) valueSlot[iv.K] = slot;
-            else if (iv.Kind == 1) gradSlot[iv.K] = slot;
-            else scratchSlot[iv.K][iv.J] = slot;
-            if (iv.Last < end) freedAfter[iv.Last].Add(slot);
+            var at = placeOf[i];
+            if (iv.Kind == 0) valuePlace[iv.K] = at;
+            else if (iv.Kind == 1) gradPlace[iv.K] = at;
+            else scratchPlace[iv.K][iv.J] = at;
+            if (iv.Last < end) freedAfter[iv.Last].Add((at, iv.Size));
             for (int t = iv.Def; t <= Math.Min(iv.Last, end - 1); t++)
             {
                 liveAt[t] += iv.Size;
                 if (iv.Kind == 0) liveValuesAt[t] += iv.Size;
             }
-            // The first tensor after this one in the same slot overwrites it.
+            // The first later tensor over any of this one's floats overwrites it.
             int over = int.MaxValue;
             for (int q = 0; q < intervals.Count; q++)
-                if (slotOf[q] == slot && intervals[q].Def > iv.Last) over = Math.Min(over, intervals[q].Def);
+                if (placeOf[q].Slot == at.Slot && intervals[q].Def > iv.Last && Overlap(placeOf[q].Offset, intervals[q].Size, at.Offset, iv.Size))
+                    over = Math.Min(over, intervals[q].Def);
             if (iv.Kind == 0) valueOver[iv.K] = over;
             else if (iv.Kind == 1) gradOver[iv.K] = over;
         }
 
-        plan.ValueSlot = valueSlot;
-        plan.GradSlot = gradSlot;
-        plan.ScratchSlot = scratchSlot;
+        plan.Layout = intervals.Select((iv, i) => (iv.Def, iv.Last, iv.Size, placeOf[i])).ToArray();
+        plan.ValuePlace = valuePlace;
+        plan.GradPlace = gradPlace;
+        plan.ScratchPlace = scratchPlace;
         plan.Capacity = capacity;
         plan.ValueOverwrittenAt = valueOver;
         plan.GradOverwrittenAt = gradOver;
@@ -243,43 +254,57 @@ internal sealed class StepMemoryPlan
 
     private readonly record struct Interval(int Kind, int K, int J, int Def, int Last, long Size);
 
+    private static bool Overlap(long offsetA, long sizeA, long offsetB, long sizeB) => offsetA < offsetB + sizeB && offsetB < offsetA + sizeA;
+
     /// <summary>
-    /// Greedy by size (as TensorFlow Lite's arena planner): the largest tensors first, each into the smallest slot
-    /// that holds it and is free for its whole interval, else a new slot of its size. Slots the model already has
+    /// Greedy by size, as TensorFlow Lite's arena planner: the largest tensors first, each into the smallest gap
+    /// that holds it, among the tensors alive at the same time, in any slot; else a new slot of its size. A slot is
+    /// as large as its first (largest) tensor, so smaller ones pack side by side in it. Slots the model already has
     /// (from its other plan) count with their sizes, so training and inference settle on one set of buffers.
-    /// Returns each interval's slot and the floats per sample this plan asks of each slot.
+    /// Returns each interval's place and the floats per sample this plan asks of each slot.
     /// </summary>
-    private static int[] AssignSlots(List<Interval> intervals, IReadOnlyList<long> existing, out long[] capacity)
+    private static Place[] Pack(List<Interval> intervals, IReadOnlyList<long> existing, out long[] capacity)
     {
         var byDecreasingSize = Enumerable.Range(0, intervals.Count)
             .OrderByDescending(i => intervals[i].Size).ThenBy(i => intervals[i].Def).ThenBy(i => i).ToArray();
-        var size = new List<long>(existing);
-        var used = new List<List<int>>();
-        foreach (var _ in existing) used.Add(new List<int>());
-        var slotOf = new int[intervals.Count];
+        var slotSize = new List<long>(existing);
+        var placed = new List<List<int>>();
+        foreach (var _ in existing) placed.Add(new List<int>());
+        var placeOf = new Place[intervals.Count];
+        var alive = new List<(long Offset, long End)>();
         foreach (int i in byDecreasingSize)
         {
             var iv = intervals[i];
-            int best = -1;
-            for (int s = 0; s < size.Count; s++)
+            Place best = Place.None;
+            long bestGap = long.MaxValue;
+            for (int s = 0; s < slotSize.Count; s++)
             {
-                if (size[s] < iv.Size || (best >= 0 && size[s] >= size[best])) continue;
-                bool overlaps = false;
-                foreach (int q in used[s])
-                    if (intervals[q].Def <= iv.Last && iv.Def <= intervals[q].Last) { overlaps = true; break; }
-                if (!overlaps) best = s;
+                if (slotSize[s] < iv.Size) continue;
+                alive.Clear();
+                foreach (int q in placed[s])
+                    if (intervals[q].Def <= iv.Last && iv.Def <= intervals[q].Last)
+                        alive.Add((placeOf[q].Offset, placeOf[q].Offset + intervals[q].Size));
+                alive.Sort();
+                long from = 0;
+                foreach (var (offset, end) in alive.Append((slotSize[s], slotSize[s])))
+                {
+                    long gap = offset - from;
+                    if (gap >= iv.Size && gap < bestGap) { best = new Place(s, from); bestGap = gap; }
+                    from = Math.Max(from, end);
+                }
             }
-            if (best < 0)
+            if (best.Slot < 0)
             {
-                best = size.Count;
-                size.Add(iv.Size);
-                used.Add(new List<int>());
+                best = new Place(slotSize.Count, 0);
+                slotSize.Add(iv.Size);
+                placed.Add(new List<int>());
             }
-            used[best].Add(i);
-            slotOf[i] = best;
+            placed[best.Slot].Add(i);
+            placeOf[i] = best;
         }
-        capacity = new long[size.Count];
-        for (int i = 0; i < intervals.Count; i++) capacity[slotOf[i]] = Math.Max(capacity[slotOf[i]], intervals[i].Size);
-        return slotOf;
+        capacity = new long[slotSize.Count];
+        for (int i = 0; i < intervals.Count; i++)
+            capacity[placeOf[i].Slot] = Math.Max(capacity[placeOf[i].Slot], placeOf[i].Offset + intervals[i].Size);
+        return placeOf;
     }
 }

@@ -123,6 +123,30 @@ public class TrainingMemoryTests
     }
 
     [Fact]
+    public void TensorsAliveAtTheSameTimeNeverShareFloatsAndPackNearTheLivePeak()
+    {
+        var (model, _) = Build();
+        foreach (bool training in new[] { true, false })
+        {
+            model.Forward(GradientCheck.Random(new Shape(4, 8, 8, 3), new Random(1), 1f), training);
+            var plan = model.LatestPlan!;
+            var layout = plan.Layout;
+            for (int a = 0; a < layout.Length; a++)
+            {
+                Assert.True(layout[a].At.Offset + layout[a].Size <= plan.Capacity[layout[a].At.Slot]);
+                for (int b = a + 1; b < layout.Length; b++)
+                {
+                    var (x, y) = (layout[a], layout[b]);
+                    bool together = x.Def <= y.Last && y.Def <= x.Last;
+                    bool shareFloats = x.At.Slot == y.At.Slot && x.At.Offset < y.At.Offset + y.Size && y.At.Offset < x.At.Offset + x.Size;
+                    Assert.False(together && shareFloats, $"tensors {a} and {b} overlap");
+                }
+            }
+            Assert.True(plan.Capacity.Sum() <= plan.LiveAt.Max() * 1.15, $"{plan.Capacity.Sum()} floats per sample of slots for a peak of {plan.LiveAt.Max()}");
+        }
+    }
+
+    [Fact]
     public void SteadyStateStepsAllocateNoBuffers()
     {
         var (model, _) = Build();
