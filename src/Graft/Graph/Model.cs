@@ -20,7 +20,7 @@ public class Model
     private readonly List<float[]?> _slots = new();
     private readonly List<long> _slotCapacity = new(); // floats per sample, the most any plan asked of the slot
     private readonly byte[] _signature;
-    private StepMemoryPlan? _trainingPlan, _inferencePlan, _plan;
+    private StepMemoryPlan? _trainingPlan, _inferencePlan, _outputsOnlyPlan, _plan;
     private Shape[] _batchShapes = Array.Empty<Shape>();
     private int _batch = -1;
     private int _phase = -1; // last timeline step of _plan that ran
@@ -138,7 +138,16 @@ public class Model
     /// An inference call (<paramref name="training"/> false) keeps every node's output for <see cref="ActivationOf"/>;
     /// a training call keeps only what the following <see cref="Backward"/> needs, unless <see cref="RetainIntermediates"/>.
     /// </summary>
-    public Tensor[] Forward(Tensor[] inputs, bool training = false)
+    public Tensor[] Forward(Tensor[] inputs, bool training = false) => Forward(inputs, training, outputsOnly: false);
+
+    /// <summary>
+    /// Inference that keeps only the model outputs (<see cref="Predict"/>, evaluation loops): each intermediate
+    /// output is recycled after its last reader, so a pass needs a few activations' memory rather than all of them.
+    /// <see cref="ActivationOf"/> then has the outputs only, and no <see cref="Backward"/> can follow.
+    /// </summary>
+    internal Tensor[] ForwardOutputsOnly(Tensor[] inputs) => Forward(inputs, training: false, outputsOnly: true);
+
+    private Tensor[] Forward(Tensor[] inputs, bool training, bool outputsOnly)
     {
         if (inputs.Length != Inputs.Count)
             throw new ArgumentException($"Model '{Name}' takes {Inputs.Count} input(s). Received: {inputs.Length}.");
@@ -152,7 +161,7 @@ public class Model
                     "images must be resized to the model's input size and batched as NHWC float32.");
             batch = got[0];
         }
-        var plan = _plan = PlanFor(training);
+        var plan = _plan = PlanFor(training, outputsOnly);
         _phase = -1;
         _backwardRan = false;
         SetBatch(batch);
@@ -191,6 +200,7 @@ public class Model
             throw new ArgumentException($"Model '{Name}' has {Outputs.Count} output(s); {outputGrads.Length} gradient(s) given.");
         var plan = _plan;
         if (plan is null || _phase < _order.Length - 1) throw new InvalidOperationException("Backward needs a forward call first.");
+        if (plan.OutputsOnly) throw new InvalidOperationException("Backward needs Model.Forward first; the latest call (Predict or an evaluation pass) kept only the model outputs.");
         if (_backwardRan && !plan.KeepsValues)
             throw new InvalidOperationException("Backward already ran for this training forward call, whose intermediate values it recycled. Run Forward again, or set RetainIntermediates.");
         for (int o = 0; o < Outputs.Count; o++)
@@ -262,13 +272,13 @@ public class Model
         return _values[k];
     }
 
-    private StepMemoryPlan PlanFor(bool training)
+    private StepMemoryPlan PlanFor(bool training, bool outputsOnly)
     {
         StepMemoryPlan.ComputeSignature(_order, _signature);
-        ref var cached = ref training ? ref _trainingPlan : ref _inferencePlan;
-        if (cached is null || !cached.Matches(_signature, training, RetainIntermediates))
+        ref var cached = ref training ? ref _trainingPlan : ref outputsOnly ? ref _outputsOnlyPlan : ref _inferencePlan;
+        if (cached is null || !cached.Matches(_signature, training, RetainIntermediates, outputsOnly))
         {
-            cached = StepMemoryPlan.Build(_order, _inputIndices, _outputIndices, _signature, training, RetainIntermediates, _slotCapacity);
+            cached = StepMemoryPlan.Build(_order, _inputIndices, _outputIndices, _signature, training, RetainIntermediates, outputsOnly, _slotCapacity);
             for (int s = 0; s < cached.Capacity.Length; s++)
             {
                 if (s == _slotCapacity.Count) { _slotCapacity.Add(0); _slots.Add(null); }
@@ -311,7 +321,10 @@ public class Model
             _slots[at.Slot]?.AsSpan((int)(at.Offset * _batch), (int)(size * _batch)).Fill(float.NaN);
     }
 
-    /// <summary>Runs inference over a batch dimension of any size, <paramref name="batchSize"/> at a time, and returns a new tensor.</summary>
+    /// <summary>
+    /// Runs inference over a batch dimension of any size, <paramref name="batchSize"/> at a time, and returns a new
+    /// tensor. Keeps only the outputs (see <see cref="ForwardOutputsOnly"/>).
+    /// </summary>
     public Tensor Predict(Tensor input, int batchSize = 32)
     {
         if (Outputs.Count != 1 || Inputs.Count != 1) throw new InvalidOperationException("Predict takes models with one input and one output.");
@@ -321,7 +334,7 @@ public class Model
         for (int s = 0; s < n; s += batchSize)
         {
             int count = Math.Min(batchSize, n - s);
-            var y = Forward(input.SliceBatch(s, count), training: false);
+            var y = ForwardOutputsOnly(new[] { input.SliceBatch(s, count) })[0];
             y.Span.CopyTo(result.Span.Slice(s * per, count * per));
         }
         return result;

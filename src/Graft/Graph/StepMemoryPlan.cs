@@ -34,6 +34,8 @@ internal sealed class StepMemoryPlan
     public byte[] Signature { get; private set; } = Array.Empty<byte>();
     public bool Training { get; private set; }
     public bool Retain { get; private set; }
+    /// <summary>Inference that keeps only the model outputs (Predict, evaluation): no backward can follow.</summary>
+    public bool OutputsOnly { get; private set; }
     /// <summary>Values live to the end of the step (inference forward, or <see cref="Model.RetainIntermediates"/>).</summary>
     public bool KeepsValues { get; private set; }
 
@@ -91,8 +93,8 @@ internal sealed class StepMemoryPlan
         }
     }
 
-    public bool Matches(byte[] signature, bool training, bool retain) =>
-        Training == training && Retain == retain && signature.AsSpan().SequenceEqual(Signature);
+    public bool Matches(byte[] signature, bool training, bool retain, bool outputsOnly) =>
+        Training == training && Retain == retain && OutputsOnly == outputsOnly && signature.AsSpan().SequenceEqual(Signature);
 
     /// <param name="order">Nodes in topological order.</param>
     /// <param name="inputIndices">Per node, the indices of its inputs.</param>
@@ -100,8 +102,9 @@ internal sealed class StepMemoryPlan
     /// <param name="signature">From <see cref="ComputeSignature"/>.</param>
     /// <param name="training">Forward in training mode: values no backward reads are recycled (unless <paramref name="retain"/>).</param>
     /// <param name="retain">Keep every value and gradient to the end of the step.</param>
+    /// <param name="outputsOnly">Inference keeping only the model outputs: values die with their last forward reader, no gradients.</param>
     /// <param name="slotCapacity">Per-sample sizes of the model's existing slots; unused ones are taken before new ones are made.</param>
-    public static StepMemoryPlan Build(Node[] order, int[][] inputIndices, int[] outputs, byte[] signature, bool training, bool retain, IReadOnlyList<long> slotCapacity)
+    public static StepMemoryPlan Build(Node[] order, int[][] inputIndices, int[] outputs, byte[] signature, bool training, bool retain, bool outputsOnly, IReadOnlyList<long> slotCapacity)
     {
         int n = order.Length;
         var plan = new StepMemoryPlan(n)
@@ -109,7 +112,8 @@ internal sealed class StepMemoryPlan
             Signature = (byte[])signature.Clone(),
             Training = training,
             Retain = retain,
-            KeepsValues = !training || retain,
+            OutputsOnly = outputsOnly && !training && !retain,
+            KeepsValues = retain || (!training && !outputsOnly),
         };
         var trainable = new bool[n];
         var reads = new BackwardReads[n];
@@ -123,7 +127,7 @@ internal sealed class StepMemoryPlan
         var requires = new bool[n];
         for (int k = 0; k < n; k++)
         {
-            bool r = trainable[k];
+            bool r = trainable[k] && !plan.OutputsOnly;
             foreach (int i in inputIndices[k]) r |= requires[i];
             requires[k] = r;
         }

@@ -192,6 +192,28 @@ public class TrainingMemoryTests
     }
 
     [Fact]
+    public void PredictKeepsOnlyTheOutputsAndGivesTheBitsOfForward()
+    {
+        var (model, _) = Build();
+        var x = GradientCheck.Random(new Shape(6, 8, 8, 3), new Random(5), 1f);
+        var expected = model.Forward(x).ToArray();
+        var kept = model.BufferFloats;
+        var (lean, _) = Build();
+        var got = lean.Predict(x, batchSize: 4);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), got.ToArray().Select(BitConverter.SingleToInt32Bits));
+        Assert.True(lean.BufferFloats < kept, $"{lean.BufferFloats} floats for Predict vs {kept} for a forward that keeps everything");
+        Assert.NotNull(lean.ActivationOf("logits"));
+        Assert.Throws<InvalidOperationException>(() => lean.Backward(new Tensor(new Shape(2, 4))));
+
+        // Training after Predict (and Predict after training) reuse the same buffers.
+        Train(lean, 2);
+        var settled = lean.BufferFloats;
+        lean.Predict(x, batchSize: 4);
+        Train(lean, 1);
+        Assert.Equal(settled, lean.BufferFloats);
+    }
+
+    [Fact]
     public void EveryLayerDeclaresWhatItsBackwardReads()
     {
         // Layers whose backward needs only shapes say so; a layer that does not override keeps both (safe default).
