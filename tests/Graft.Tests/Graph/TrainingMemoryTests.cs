@@ -18,7 +18,7 @@ public class TrainingMemoryTests
 {
     /// <summary>
     /// Frozen stem (conv, BN in inference mode), then trainable: BN in training mode, ReLU6 whose output feeds
-    /// two branches, padding + depthwise, Add, a sigmoid gate through Multiply, Concatenate, max pooling, tanh,
+    /// two branches, padding + depthwise, BN and Activation(relu6), Add, a sigmoid gate through Multiply, Concatenate, max pooling, tanh,
     /// global pooling, Dense with ReLU, Dropout, a logits Dense. Every layer is built with the same seed.
     /// </summary>
     private static (Model Model, Layer[] Stem) Build()
@@ -33,7 +33,7 @@ public class TrainingMemoryTests
         var r2 = new ReLU(6f, name: "r2").Call(x);
         var p = new ZeroPadding2D(1, name: "pad").Call(r2);
         var dw = new DepthwiseConv2D(3, name: "dw").Call(rng, p);
-        var r3 = new ReLU(name: "r3").Call(new BatchNormalization(momentum: 0.9f, name: "b3").Call(rng, dw));
+        var r3 = new Activation(ActivationKind.Relu6, "r3").Call(new BatchNormalization(momentum: 0.9f, name: "b3").Call(rng, dw));
         var br = new Conv2D(8, 1, name: "branch").Call(rng, r2);
         var add = new Add(name: "add").Call(r3, br);
         var gate = new Activation(ActivationKind.Sigmoid, "gate").Call(br);

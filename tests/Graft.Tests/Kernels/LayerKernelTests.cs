@@ -167,6 +167,25 @@ public class LayerKernelTests
     }
 
     [Fact]
+    public void ActivationReluGradientFromTheOutputHasTheBitsOfTheGradientFromTheInput()
+    {
+        float[] special = [-0f, 0f, 6f, -1e-30f, 1e-30f, float.NegativeInfinity, float.PositiveInfinity, float.NaN, -3f, 5.999f, 7f, 3f];
+        var rng = new Random(77);
+        var x = special.Concat(Random(100, rng).Select(v => v * 8f)).ToArray();
+        var dy = Random(x.Length, rng);
+        foreach (var kind in new[] { ActivationKind.Relu, ActivationKind.Relu6 })
+        {
+            var y = new float[x.Length];
+            Activations.Forward(kind, x, y, x.Length);
+            var fromInput = new float[x.Length];
+            var fromOutput = new float[x.Length];
+            Activations.Backward(kind, x, y, dy, fromInput, x.Length);
+            Graft.Layers.Activation.BackwardFromOutput(kind, y, dy, fromOutput);
+            Assert.Equal(fromInput.Select(BitConverter.SingleToInt32Bits), fromOutput.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    [Fact]
     public void BatchNormMomentsMatchDoublePrecisionAcrossGroupsAndThreads()
     {
         // 3000 rows is several reduction groups; the result must not depend on the thread count.
