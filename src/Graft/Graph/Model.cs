@@ -192,7 +192,7 @@ public class Model
     /// Back-propagates dL/d(outputs) from the latest forward call: adds weight gradients into every trainable
     /// parameter's <see cref="Parameter.Grad"/>. Layers below the lowest trainable layer are not visited.
     /// After a training forward (without <see cref="RetainIntermediates"/>) it runs once: the values it reads are
-    /// recycled as it goes.
+    /// recycled as it goes. What is trainable must not change between the forward call and this one.
     /// </summary>
     public void Backward(params Tensor[] outputGrads)
     {
@@ -201,6 +201,10 @@ public class Model
         var plan = _plan;
         if (plan is null || _phase < _order.Length - 1) throw new InvalidOperationException("Backward needs a forward call first.");
         if (plan.OutputsOnly) throw new InvalidOperationException("Backward needs Model.Forward first; the latest call (Predict or an evaluation pass) kept only the model outputs.");
+        // The plan (what backward visits, which values it kept) was made for the trainability of the forward call.
+        StepMemoryPlan.ComputeSignature(_order, _signature);
+        if (!plan.Matches(_signature, plan.Training, plan.Retain, plan.OutputsOnly))
+            throw new InvalidOperationException("A layer was frozen or unfrozen between Forward and Backward; run Forward again after changing what is trainable.");
         if (_backwardRan && !plan.KeepsValues)
             throw new InvalidOperationException("Backward already ran for this training forward call, whose intermediate values it recycled. Run Forward again, or set RetainIntermediates.");
         for (int o = 0; o < Outputs.Count; o++)

@@ -214,6 +214,19 @@ public class TrainingMemoryTests
     }
 
     [Fact]
+    public void ChangingTrainabilityBetweenForwardAndBackwardIsRefused()
+    {
+        // The forward kept only what the frozen stem's backward needed; unfreezing it now would read recycled values.
+        var (model, stem) = Build();
+        var y = model.Forward(GradientCheck.Random(new Shape(4, 8, 8, 3), new Random(1), 1f), training: true);
+        stem[0].Trainable = true;
+        var e = Assert.Throws<InvalidOperationException>(() => model.Backward(new Tensor(y.Shape)));
+        Assert.Contains("Forward again", e.Message);
+        model.Forward(GradientCheck.Random(new Shape(4, 8, 8, 3), new Random(1), 1f), training: true);
+        model.Backward(new Tensor(y.Shape));
+    }
+
+    [Fact]
     public void EveryLayerDeclaresWhatItsBackwardReads()
     {
         // Layers whose backward needs only shapes say so; a layer that does not override keeps both (safe default).
