@@ -16,7 +16,7 @@ public class Model
     private readonly int[] _outputIndices;
     private readonly Tensor[][] _inputArgs;
     private readonly Tensor?[] _values;
-    // Memory: buffers ("slots") shared by the plans of the two modes; see StepMemoryPlan.
+    // Memory: buffers ("slots") shared by the model's plans (training, inference, outputs-only); see StepMemoryPlan.
     private readonly List<float[]?> _slots = new();
     private readonly List<long> _slotCapacity = new(); // floats per sample, the most any plan asked of the slot
     private readonly byte[] _signature;
