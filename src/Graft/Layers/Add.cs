@@ -5,6 +5,8 @@ namespace Graft.Layers;
 /// <summary>Keras's Add: y = x₀ + x₁ + …; each input's gradient is dy.</summary>
 public sealed class Add : Merge
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     public Add(string? name = null) : base(name) { }
 
     public override string ClassName => "Add";

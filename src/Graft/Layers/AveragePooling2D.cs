@@ -6,6 +6,8 @@ namespace Graft.Layers;
 /// <summary>Keras's AveragePooling2D; with "same" padding each window averages only the cells inside the image.</summary>
 public sealed class AveragePooling2D : Pooling2D
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     public AveragePooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
         : this(new[] { poolSize, poolSize }, strides is null ? null : new[] { strides.Value, strides.Value }, padding, name) { }
 

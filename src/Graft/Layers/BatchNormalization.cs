@@ -13,6 +13,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class BatchNormalization : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.Inputs; // plus its own batch statistics
+
     // Per-channel work vectors (C each), reused across steps.
     private float[] _mean = Array.Empty<float>(), _invStd = Array.Empty<float>();
     private float[] _scale = Array.Empty<float>(), _shift = Array.Empty<float>();

@@ -10,6 +10,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class Concatenate : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     private int[] _blockLengths = Array.Empty<int>();
     private int _outputBlock;
 

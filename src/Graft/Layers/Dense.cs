@@ -9,6 +9,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class Dense : Layer
 {
+    public override BackwardReads BackwardReads => (NeedsParameterGrads ? BackwardReads.Inputs : BackwardReads.None) | (Activation == ActivationKind.Linear ? BackwardReads.None : BackwardReads.Output);
+
     private readonly TensorSlot _preActivation = new();
     private readonly TensorSlot _preActivationGrad = new();
 

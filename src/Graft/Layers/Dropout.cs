@@ -11,6 +11,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class Dropout : Layer, IReseedable
 {
+    public override BackwardReads BackwardReads => BackwardReads.None; // the mask is the layer's own
+
     private readonly TensorSlot _mask = new();
     private readonly int _effectiveSeed;
     private Random _rng;

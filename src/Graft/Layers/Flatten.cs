@@ -6,6 +6,8 @@ namespace Graft.Layers;
 /// <summary>Keras's Flatten: (N, H, W, C) → (N, H·W·C). NHWC is already row-major, so this is a copy.</summary>
 public sealed class Flatten : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     public Flatten(string? name = null) : base(name) { }
 
     public override string ClassName => "Flatten";

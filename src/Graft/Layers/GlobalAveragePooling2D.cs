@@ -6,6 +6,8 @@ namespace Graft.Layers;
 /// <summary>Keras's GlobalAveragePooling2D: the mean of each channel over all pixels.</summary>
 public sealed class GlobalAveragePooling2D : GlobalPooling2D
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     public GlobalAveragePooling2D(bool keepDims = false, string? name = null) : base(keepDims, name) { }
 
     public override string ClassName => "GlobalAveragePooling2D";

@@ -6,6 +6,8 @@ namespace Graft.Layers;
 /// <summary>Keras's GlobalMaxPooling2D; backward gives each channel's gradient to its first maximal pixel.</summary>
 public sealed class GlobalMaxPooling2D : GlobalPooling2D
 {
+    public override BackwardReads BackwardReads => BackwardReads.InputsAndOutput;
+
     public GlobalMaxPooling2D(bool keepDims = false, string? name = null) : base(keepDims, name) { }
 
     public override string ClassName => "GlobalMaxPooling2D";

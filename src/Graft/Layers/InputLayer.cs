@@ -5,6 +5,8 @@ namespace Graft.Layers;
 /// <summary>The entry of a model: declares the shape of one sample (H, W, C for images).</summary>
 public sealed class InputLayer : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     public InputLayer(Shape shape, string? name = null) : base(name)
     {
         Shape = shape;

@@ -41,6 +41,15 @@ public abstract class Layer
     /// <summary>True when forward can write its output over its input (element-wise layers).</summary>
     public virtual bool IsElementwise => false;
 
+    /// <summary>
+    /// Which values of the latest forward call <see cref="Backward"/> reads (beyond shapes, which it may always
+    /// read). A model keeps, during a training step, only the values some backward reads, and recycles the
+    /// others; a backward that declares <see cref="Layers.BackwardReads.None"/> must not read the values of the
+    /// tensors it is given. Evaluated when the model plans a step, so it may depend on <see cref="Trainable"/>.
+    /// The default keeps both, which is always safe.
+    /// </summary>
+    public virtual BackwardReads BackwardReads => BackwardReads.InputsAndOutput;
+
     public void Build(IReadOnlyList<Shape> inputShapes, Random? rng = null)
     {
         if (IsBuilt)
@@ -89,4 +98,17 @@ public abstract class Layer
         new(Name, expected, received.ToString(), hint);
 
     public override string ToString() => $"{Name} ({ClassName})";
+}
+
+/// <summary>What a layer's <see cref="Layer.Backward"/> reads from the forward call (see <see cref="Layer.BackwardReads"/>).</summary>
+[Flags]
+public enum BackwardReads
+{
+    /// <summary>Only shapes, and the layer's own saved state (Dropout's mask, BatchNorm's batch statistics).</summary>
+    None = 0,
+    /// <summary>The values of the inputs.</summary>
+    Inputs = 1,
+    /// <summary>The value of the output.</summary>
+    Output = 2,
+    InputsAndOutput = Inputs | Output,
 }

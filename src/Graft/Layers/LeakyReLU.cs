@@ -7,6 +7,8 @@ namespace Graft.Layers;
 /// <summary>Keras's LeakyReLU: f(x) = x for x ≥ 0, negative_slope · x otherwise (Keras 2 called it alpha; default 0.3).</summary>
 public sealed class LeakyReLU : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.Inputs;
+
     public LeakyReLU(float negativeSlope = 0.3f, string? name = null) : base(name)
     {
         if (!(negativeSlope >= 0) || float.IsInfinity(negativeSlope))

@@ -6,6 +6,8 @@ namespace Graft.Layers;
 /// <summary>Keras's MaxPooling2D; backward routes each gradient to the first maximum of its window.</summary>
 public sealed class MaxPooling2D : Pooling2D
 {
+    public override BackwardReads BackwardReads => BackwardReads.Inputs;
+
     public MaxPooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null)
         : this(new[] { poolSize, poolSize }, strides is null ? null : new[] { strides.Value, strides.Value }, padding, name) { }
 

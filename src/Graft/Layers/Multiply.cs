@@ -5,6 +5,8 @@ namespace Graft.Layers;
 /// <summary>Keras's Multiply: y = x₀ ⊙ x₁ ⊙ …; input i's gradient is dy times the product of the other inputs.</summary>
 public sealed class Multiply : Merge
 {
+    public override BackwardReads BackwardReads => BackwardReads.Inputs;
+
     public Multiply(string? name = null) : base(name) { }
 
     public override string ClassName => "Multiply";

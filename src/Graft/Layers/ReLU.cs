@@ -10,6 +10,11 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class ReLU : Layer
 {
+    // ReLU and ReLU6 take the gradient from the output (which the next layer keeps anyway), so a training step can drop the input.
+    public override BackwardReads BackwardReads => GradientFromOutput ? BackwardReads.Output : BackwardReads.Inputs;
+
+    private bool GradientFromOutput => ElementwiseRelu.CanUseOutput(MaxValue ?? float.PositiveInfinity, NegativeSlope, Threshold);
+
     public ReLU(float? maxValue = null, float negativeSlope = 0f, float threshold = 0f, string? name = null) : base(name)
     {
         if (maxValue is { } m && !(m >= 0))
@@ -35,7 +40,10 @@ public sealed class ReLU : Layer
 
     public override void Backward(Tensor[] inputs, Tensor output, Tensor outputGrad, Tensor?[] inputGrads)
     {
-        if (inputGrads[0] is { } dx)
+        if (inputGrads[0] is not { } dx) return;
+        if (GradientFromOutput)
+            ElementwiseRelu.BackwardFromOutput(output.Memory, outputGrad.Memory, dx.Memory, MaxValue ?? float.PositiveInfinity, NegativeSlope, Threshold);
+        else
             ElementwiseRelu.Backward(inputs[0].Memory, outputGrad.Memory, dx.Memory, MaxValue ?? float.PositiveInfinity, NegativeSlope, Threshold);
     }
 

@@ -10,6 +10,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class Rescaling : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     private float[] _scaleC = Array.Empty<float>(), _offsetC = Array.Empty<float>(), _zeros = Array.Empty<float>();
 
     public Rescaling(float scale, float offset = 0f, string? name = null) : this(new[] { scale }, new[] { offset }, name) { }

@@ -6,6 +6,8 @@ namespace Graft.Layers;
 /// <summary>Keras's Reshape to target_shape (without the batch axis); one dimension may be −1, inferred from the size.</summary>
 public sealed class Reshape : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     public Reshape(int[] targetShape, string? name = null) : base(name)
     {
         if (targetShape.Count(d => d == -1) > 1 || targetShape.Any(d => d == 0 || d < -1))

@@ -11,6 +11,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class SeparableConv2D : Layer
 {
+    public override BackwardReads BackwardReads => (NeedsParameterGrads ? BackwardReads.Inputs : BackwardReads.None) | (Activation == ActivationKind.Linear ? BackwardReads.None : BackwardReads.Output);
+
     private readonly TensorSlot _depthwiseOut = new();
     private readonly TensorSlot _depthwiseOutGrad = new();
     private readonly TensorSlot _preActivation = new();

@@ -7,6 +7,8 @@ namespace Graft.Layers;
 /// <summary>Keras's Softmax layer over the last axis (the only axis Graft supports).</summary>
 public sealed class Softmax : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.Output;
+
     public Softmax(int axis = -1, string? name = null) : base(name) => Axis = axis;
 
     public int Axis { get; }

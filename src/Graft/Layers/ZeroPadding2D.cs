@@ -10,6 +10,8 @@ namespace Graft.Layers;
 /// </summary>
 public sealed class ZeroPadding2D : Layer
 {
+    public override BackwardReads BackwardReads => BackwardReads.None;
+
     public ZeroPadding2D(int top, int bottom, int left, int right, string? name = null) : base(name)
     {
         if (top < 0 || bottom < 0 || left < 0 || right < 0)

@@ -105,7 +105,7 @@ public static class Trainer
         // Rows follow the source's order; Indices say which sample each row is (a loader may skip bad images).
         foreach (var batch in source.GetBatches(batchSize, 0, shuffle: false, seed: 0, cancellationToken))
         {
-            var y = model.Forward(batch.Inputs, training: false);
+            var y = model.ForwardOutputsOnly(new[] { batch.Inputs })[0];
             lossSum += (double)loss.Compute(y, batch.Labels) * batch.Count;
             y.Span.CopyTo(probabilities.AsSpan(row * classes, batch.Count * classes));
             batch.Labels.CopyTo(labels, row);

@@ -99,7 +99,7 @@ public sealed class Classifier
         {
             using (batch)
             {
-                var p = Model.Forward(batch.Images, training: false);
+                var p = Model.ForwardOutputsOnly(new[] { batch.Images })[0];
                 int k = ClassNames.Count;
                 for (int i = 0; i < batch.Count; i++)
                 {

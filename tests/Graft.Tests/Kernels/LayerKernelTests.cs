@@ -124,6 +124,67 @@ public class LayerKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(33)]
+    [InlineData(257)]
+    public void ReluGradientFromTheOutputHasTheBitsOfTheGradientFromTheInput(int n)
+    {
+        // Special values first (the zeros, the kinks, infinities, NaN), then random ones around them;
+        // the vector paths see them at n ≥ 16, the scalar tail otherwise.
+        float[] special = [-0f, 0f, 6f, 0.25f, -1e-30f, 1e-30f, float.NegativeInfinity, float.PositiveInfinity, float.NaN, -3f, 5.999f, 7f, -0f, 0.25f, 1.5f, -0f];
+        var rng = new Random(500 + n);
+        var x = Random(n, rng);
+        for (int i = 0; i < n; i++) x[i] *= 8f;
+        for (int i = 0; i < Math.Min(n, special.Length); i++) x[(i * 7) % n] = special[i];
+        var dy = Random(n, rng);
+        if (n > 2) dy[1] = -dy[1];
+        foreach (var (max, t) in new[] { (float.PositiveInfinity, 0f), (6f, 0f), (1.5f, 0.25f), (6f, -0f) })
+        {
+            Assert.True(ElementwiseRelu.CanUseOutput(max, 0f, t));
+            var y = new float[n];
+            ElementwiseRelu.Forward(x, y, max, 0f, t);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(ElementwiseRelu.Scalar(x[i], max, 0f, t)), BitConverter.SingleToInt32Bits(y[i]));
+                if (x[i] == 0 && t == 0) Assert.Equal(0, BitConverter.SingleToInt32Bits(y[i])); // −0 comes out +0
+            }
+            var fromInput = new float[n];
+            var fromOutput = new float[n];
+            ElementwiseRelu.Backward(x, dy, fromInput, max, 0f, t);
+            ElementwiseRelu.BackwardFromOutput(y, dy, fromOutput, max, 0f, t);
+            for (int i = 0; i < n; i++)
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(fromInput[i]) == BitConverter.SingleToInt32Bits(fromOutput[i]),
+                    $"max {max} threshold {t}: x {x[i]:R} y {y[i]:R} dy {dy[i]:R}: {fromInput[i]:R} from the input, {fromOutput[i]:R} from the output");
+                Assert.Equal(BitConverter.SingleToInt32Bits(fromInput[i]), BitConverter.SingleToInt32Bits(ElementwiseRelu.ScalarGradientFromOutput(y[i], dy[i], max, 0f, t)));
+            }
+        }
+        Assert.False(ElementwiseRelu.CanUseOutput(float.PositiveInfinity, 0.2f, 0f)); // leaky: negative outputs overlap the inputs' range
+        Assert.False(ElementwiseRelu.CanUseOutput(float.PositiveInfinity, -0f, 0f));  // −0 · negative is +0
+        Assert.False(ElementwiseRelu.CanUseOutput(6f, 0f, -0.5f));
+    }
+
+    [Fact]
+    public void ActivationReluGradientFromTheOutputHasTheBitsOfTheGradientFromTheInput()
+    {
+        float[] special = [-0f, 0f, 6f, -1e-30f, 1e-30f, float.NegativeInfinity, float.PositiveInfinity, float.NaN, -3f, 5.999f, 7f, 3f];
+        var rng = new Random(77);
+        var x = special.Concat(Random(100, rng).Select(v => v * 8f)).ToArray();
+        var dy = Random(x.Length, rng);
+        foreach (var kind in new[] { ActivationKind.Relu, ActivationKind.Relu6 })
+        {
+            var y = new float[x.Length];
+            Activations.Forward(kind, x, y, x.Length);
+            var fromInput = new float[x.Length];
+            var fromOutput = new float[x.Length];
+            Activations.Backward(kind, x, y, dy, fromInput, x.Length);
+            Graft.Layers.Activation.BackwardFromOutput(kind, y, dy, fromOutput);
+            Assert.Equal(fromInput.Select(BitConverter.SingleToInt32Bits), fromOutput.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     [Fact]
     public void BatchNormMomentsMatchDoublePrecisionAcrossGroupsAndThreads()
     {
