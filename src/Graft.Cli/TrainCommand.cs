@@ -10,7 +10,7 @@ internal static class TrainCommand
 {
     private static readonly string[] s_options = { "--model", "--strategy", "--epochs", "--finetune-epochs", "--lr", "--finetune-lr", "--unfreeze-from", "--layer",
         "--val-split", "--seed", "--out", "--report", "--json", "--batch-size", "--dropout", "--label-smoothing", "--cache-mb" };
-    private static readonly string[] s_flags = { "--augment", "--no-mirror", "--skip-bad", "--resume" };
+    private static readonly string[] s_flags = { "--augment", "--mirror", "--skip-bad", "--resume" };
 
     public const string DefaultModel = "mobilenet_v1_0.75";
 
@@ -33,7 +33,7 @@ internal static class TrainCommand
             Dropout = (float)(a.Double("--dropout", 0, 0.95) ?? 0.2),
             LabelSmoothing = (float)(a.Double("--label-smoothing", 0, 0.5) ?? 0),
             Augment = a.Flag("--augment"),
-            MirrorViews = !a.Flag("--no-mirror"),
+            MirrorViews = !a.Flag("--mirror"),
             SkipBadImages = a.Flag("--skip-bad"),
             Resume = a.Flag("--resume"),
             CheckpointDirectory = Path.Combine(output + ".checkpoints"),
