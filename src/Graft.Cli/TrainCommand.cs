@@ -33,7 +33,7 @@ internal static class TrainCommand
             Dropout = (float)(a.Double("--dropout", 0, 0.95) ?? 0.2),
             LabelSmoothing = (float)(a.Double("--label-smoothing", 0, 0.5) ?? 0),
             Augment = a.Flag("--augment"),
-            MirrorViews = !a.Flag("--mirror"),
+            MirrorViews = a.Flag("--mirror"),
             SkipBadImages = a.Flag("--skip-bad"),
             Resume = a.Flag("--resume"),
             CheckpointDirectory = Path.Combine(output + ".checkpoints"),
