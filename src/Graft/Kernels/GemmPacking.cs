@@ -47,6 +47,23 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
+        if (!transB && nc >= nr)
+        {
+            // Row by row: each source row is read once, contiguously, and its nr-wide pieces go to every panel.
+            int full = nc / nr;
+            nint panel = (nint)nr * kc;
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + (nint)(p0 + p) * ldb + j0;
+                float* d = dst + p * nr;
+                for (int jp = 0; jp < full; jp++, src += nr, d += panel)
+                    new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(d, nr));
+            }
+            if (full * nr == nc) return;
+            j0 += full * nr;
+            nc -= full * nr;
+            dst += full * panel;
+        }
         for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
         {
             int cols = Math.Min(nr, nc - jr);
