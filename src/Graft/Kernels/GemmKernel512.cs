@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Graft.Kernels;
 
@@ -13,12 +14,26 @@ internal static unsafe class GemmKernel512
 {
     public const int Mr = 14, Nr = 32;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchC(float* c, nint ldc, bool wide)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < Mr; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            if (wide) Sse.Prefetch0(c + 16);
+        }
+    }
+
     /// <summary>C[0..14, 0..32) = alpha · A·B + beta · C over one packed A panel (14 rows) and B panel (32 columns).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
     {
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1, c12_0, c12_1, c13_0, c13_1;
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
+        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
+        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
+        PrefetchC(c, ldc, true);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -140,6 +155,9 @@ internal static unsafe class GemmKernel512
     {
         Vector512<float> c0_0, c1_0, c2_0, c3_0, c4_0, c5_0, c6_0, c7_0, c8_0, c9_0, c10_0, c11_0, c12_0, c13_0;
         c0_0 = c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = Vector512<float>.Zero;
+        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
+        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
+        PrefetchC(c, ldc, false);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -221,6 +239,9 @@ internal static unsafe class GemmKernel512
         nint lda2 = 2 * lda;
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1, c12_0, c12_1, c13_0, c13_1;
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
+        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
+        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
+        PrefetchC(c, ldc, true);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -349,6 +370,9 @@ internal static unsafe class GemmKernel512
         nint lda2 = 2 * lda;
         Vector512<float> c0_0, c1_0, c2_0, c3_0, c4_0, c5_0, c6_0, c7_0, c8_0, c9_0, c10_0, c11_0, c12_0, c13_0;
         c0_0 = c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = Vector512<float>.Zero;
+        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
+        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
+        PrefetchC(c, ldc, false);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
