@@ -11,6 +11,8 @@ namespace Graft.Kernels;
 /// </summary>
 internal static unsafe class GemmBlocked
 {
+    /// <summary>Whether <see cref="Run"/> reads op(A) in place rather than packing it.</summary>
+    public static bool ReadsAInPlace(GemmPath path, bool transA) => path == GemmPath.Vector512 && !transA;
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
@@ -19,7 +21,7 @@ internal static unsafe class GemmBlocked
         // With few columns (1×1 convolutions) each A panel is used only ceil(n / Nr) times, so packing it costs
         // about as much as multiplying with it. The AVX-512 kernels read row-major A in place instead; measured,
         // that is no slower for large N either (the rows stay in L1/L2 across the Nr panels), so it is always on.
-        bool aInPlace = path == GemmPath.Vector512 && !transA;
+        bool aInPlace = ReadsAInPlace(path, transA);
         // Equal K blocks rather than full blocks plus a sliver: a short last block wastes the tile stores.
         int kBlocks = (k + bl.Kc - 1) / bl.Kc, kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.Min(RoundUp(n, bl.Nr), bl.Nc), mcMax = Math.Min(RoundUp(m, bl.Mr), bl.Mc);
