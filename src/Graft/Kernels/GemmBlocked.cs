@@ -11,19 +11,26 @@ namespace Graft.Kernels;
 /// </summary>
 internal static unsafe class GemmBlocked
 {
-    /// <summary>Whether <see cref="Run"/> reads op(A) in place rather than packing it.</summary>
-    public static bool ReadsAInPlace(GemmPath path, bool transA) => path == GemmPath.Vector512 && !transA;
+    /// <summary>
+    /// Whether <see cref="Run"/> reads op(A) in place rather than packing it: on the AVX-512 path for row-major
+    /// A, unless lda is a multiple of 2048 floats. With N small (1×1 convolutions) each A panel is used only
+    /// ceil(n / Nr) times, so packing it costs about as much as multiplying with it (1.1× faster in place at
+    /// 12544×{64…512}×576, measured). But rows 8 KB or more apart (a power-of-two stride) fall on only 16 or
+    /// fewer offsets of an L2 way (128 KB), so the 168 rows of an Mc block fight over the same sets and keep
+    /// evicting each other: at 4096² in place was about 7 % slower than packing.
+    /// </summary>
+    public static bool ReadsAInPlace(GemmPath path, bool transA, nint lda) =>
+        path == GemmPath.Vector512 && !transA && (lda & -lda) < 2048;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
         var bl = GemmBlocking.For(path);
-        // With few columns (1×1 convolutions) each A panel is used only ceil(n / Nr) times, so packing it costs
-        // about as much as multiplying with it. The AVX-512 kernels read row-major A in place instead; measured,
-        // that is no slower for large N either (the rows stay in L1/L2 across the Nr panels), so it is always on.
-        bool aInPlace = ReadsAInPlace(path, transA);
+        bool aInPlace = ReadsAInPlace(path, transA, lda);
         // Equal K blocks rather than full blocks plus a sliver: a short last block wastes the tile stores.
-        int kBlocks = (k + bl.Kc - 1) / bl.Kc, kcMax = (k + kBlocks - 1) / kBlocks;
+        int kcTarget = KBlock(path);
+        int kBlocks = (k + kcTarget - 1) / kcTarget, kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.Min(RoundUp(n, bl.Nr), bl.Nc), mcMax = Math.Min(RoundUp(m, bl.Mr), bl.Mc);
         float* bPack = GemmScratch.B(kcMax * ncMax);
         float* aPack = GemmScratch.A(kcMax * mcMax);
@@ -128,6 +135,9 @@ internal static unsafe class GemmBlocked
             else for (int j = 0; j < nr; j++) c[j] = alpha * edge[j] + beta * c[j];
         }
     }
+
+    /// <summary>The K block this class uses on <paramref name="path"/> (before it is evened out over K).</summary>
+    public static int KBlock(GemmPath path) => path == GemmPath.Vector512 ? GemmBlocking.DeepKc512 : GemmBlocking.For(path).Kc;
 
     private static int RoundUp(int x, int to) => (x + to - 1) / to * to;
 }

@@ -38,7 +38,7 @@ internal sealed unsafe class GemmParallel
         job._b = b;
         job._c = c;
         // Column blocks of at least 8 panels (256 columns), about four per thread.
-        job._dynamic = GemmBlocked.ReadsAInPlace(path, transA) && nUnits >= 4 * threads;
+        job._dynamic = GemmBlocked.ReadsAInPlace(path, transA, lda) && nUnits >= 4 * threads;
         job._splitM = !job._dynamic && mUnits >= nUnits;
         job._unit = job._splitM ? bl.Mr : bl.Nr;
         int count = job._splitM ? mUnits : nUnits;

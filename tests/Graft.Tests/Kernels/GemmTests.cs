@@ -62,7 +62,17 @@ public class GemmTests
     {
         var path = Enum.Parse<GemmPath>(pathName);
         var bl = GemmBlocking.For(path);
-        Check(path, false, false, bl.Mc + 3, bl.Nc + 5, bl.Kc + 1, 1f, 1f);
+        Check(path, false, false, bl.Mc + 3, bl.Nc + 5, GemmBlocked.KBlock(path) + 1, 1f, 1f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void PacksRowsWhoseStrideWouldCrowdTheCache(string pathName)
+    {
+        // lda = 2048: the AVX-512 path packs A instead of reading it in place; K crosses a deep K block.
+        var path = Enum.Parse<GemmPath>(pathName);
+        Check(path, false, false, 45, 70, 2000, 1f, 0.5f, padA: 48);
+        Check(path, false, true, 17, 33, 1100, -1f, 0f, padA: 948);
     }
 
     [Theory]
