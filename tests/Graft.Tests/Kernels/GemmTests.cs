@@ -67,6 +67,18 @@ public class GemmTests
 
     [Theory]
     [MemberData(nameof(Paths))]
+    public void FewRowsReadBInPlaceAcrossKBlocks(string pathName)
+    {
+        // m within four tiles: the AVX-512 path reads full B panels in place (rows ldb apart) and packs the
+        // ragged last one; K crosses a deep K block, so the later blocks accumulate onto C.
+        var path = Enum.Parse<GemmPath>(pathName);
+        Check(path, false, false, 30, 70, 1100, 1f, 0.5f, padB: 5);
+        Check(path, false, false, 56, 64, 1500, 2f, 0f, padA: 3, padB: 1, padC: 2);
+        Check(path, true, false, 3, 96, 40, 1f, 0f, padB: 7);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
     public void PacksRowsWhoseStrideWouldCrowdTheCache(string pathName)
     {
         // lda = 2048: the AVX-512 path packs A instead of reading it in place; K crosses a deep K block.
