@@ -26,14 +26,13 @@ internal static unsafe class GemmBlocked
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
-        var bl = GemmBlocking.For(path);
+        var bl = Blocking(path);
         bool aInPlace = ReadsAInPlace(path, transA, lda);
         // With few rows (a Dense layer on a small batch) each B panel serves only a tile or three, so packing B
         // is a full extra pass over the largest operand: the AVX-512 kernels then read its full panels in place.
         bool bInPlace = path == GemmPath.Vector512 && !transB && m <= BInPlaceMaxM;
         // Equal K blocks rather than full blocks plus a sliver: a short last block wastes the tile stores.
-        int kcTarget = KBlock(path);
-        int kBlocks = (k + kcTarget - 1) / kcTarget, kcMax = (k + kBlocks - 1) / kBlocks;
+        int kBlocks = (k + bl.Kc - 1) / bl.Kc, kcMax = (k + kBlocks - 1) / kBlocks;
         int ncMax = Math.Min(RoundUp(n, bl.Nr), bl.Nc), mcMax = Math.Min(RoundUp(m, bl.Mr), bl.Mc);
         float* bPack = GemmScratch.B(kcMax * (bInPlace ? bl.Nr : ncMax));
         float* aPack = GemmScratch.A(kcMax * mcMax);
@@ -157,8 +156,14 @@ internal static unsafe class GemmBlocked
     /// <summary>Up to this many rows of C, the AVX-512 path reads B in place (four tiles' worth).</summary>
     public const int BInPlaceMaxM = 4 * GemmKernel512.Mr;
 
-    /// <summary>The K block this class uses on <paramref name="path"/> (before it is evened out over K).</summary>
-    public static int KBlock(GemmPath path) => path == GemmPath.Vector512 ? GemmBlocking.DeepKc512 : GemmBlocking.For(path).Kc;
+    /// <summary>
+    /// The blocking this class uses: <see cref="GemmBlocking.For"/>, except on the AVX-512 path, whose K blocks
+    /// are deeper (<see cref="GemmBlocking.DeepKc512"/>) and M blocks accordingly shorter, so that the A block
+    /// (84 × 1024 floats, 344 KB) and a B micro-panel (128 KB) leave room in the 1 MB L2.
+    /// </summary>
+    public static GemmBlocking Blocking(GemmPath path) => path == GemmPath.Vector512
+        ? GemmBlocking.For(path) with { Kc = GemmBlocking.DeepKc512, Mc = 6 * GemmKernel512.Mr }
+        : GemmBlocking.For(path);
 
     private static int RoundUp(int x, int to) => (x + to - 1) / to * to;
 }

@@ -28,7 +28,7 @@ internal sealed unsafe class GemmParallel
     public static void Run(GemmPath path, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
     {
-        var bl = GemmBlocking.For(path);
+        var bl = GemmBlocked.Blocking(path);
         var job = t_job ??= new GemmParallel();
         int threads = Parallelism.MaxThreads;
         int mUnits = (m + bl.Mr - 1) / bl.Mr, nUnits = (n + bl.Nr - 1) / bl.Nr;

@@ -61,8 +61,8 @@ public class GemmTests
     public void CrossesEveryCacheBlock(string pathName)
     {
         var path = Enum.Parse<GemmPath>(pathName);
-        var bl = GemmBlocking.For(path);
-        Check(path, false, false, bl.Mc + 3, bl.Nc + 5, GemmBlocked.KBlock(path) + 1, 1f, 1f);
+        var bl = GemmBlocked.Blocking(path);
+        Check(path, false, false, bl.Mc + 3, bl.Nc + 5, bl.Kc + 1, 1f, 1f);
     }
 
     [Theory]
