@@ -36,7 +36,7 @@ internal static unsafe class GemmKernel512
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
         // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
         // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        PrefetchC(c, ldc, true);
+        if (kc >= 64) PrefetchC(c, ldc, true);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -160,7 +160,7 @@ internal static unsafe class GemmKernel512
         c0_0 = c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = Vector512<float>.Zero;
         // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
         // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        PrefetchC(c, ldc, false);
+        if (kc >= 64) PrefetchC(c, ldc, false);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -244,7 +244,7 @@ internal static unsafe class GemmKernel512
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
         // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
         // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        PrefetchC(c, ldc, true);
+        if (kc >= 64) PrefetchC(c, ldc, true);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -375,7 +375,7 @@ internal static unsafe class GemmKernel512
         c0_0 = c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = Vector512<float>.Zero;
         // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
         // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        PrefetchC(c, ldc, false);
+        if (kc >= 64) PrefetchC(c, ldc, false);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
