@@ -15,13 +15,13 @@ internal static unsafe class GemmKernel512
     public const int Mr = 14, Nr = 32;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchC(float* c, nint ldc, bool wide)
+    private static void PrefetchC(float* c, nint ldc)
     {
         if (!Sse.IsSupported) return;
         for (int r = 0; r < Mr; r++, c += ldc)
         {
             Sse.Prefetch0(c);
-            if (wide) Sse.Prefetch0(c + 16);
+            Sse.Prefetch0(c + 16);
         }
     }
 
@@ -36,7 +36,7 @@ internal static unsafe class GemmKernel512
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
         // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
         // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        if (kc >= 64) PrefetchC(c, ldc, true);
+        if (kc >= 64) PrefetchC(c, ldc);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -158,9 +158,6 @@ internal static unsafe class GemmKernel512
     {
         Vector512<float> c0_0, c1_0, c2_0, c3_0, c4_0, c5_0, c6_0, c7_0, c8_0, c9_0, c10_0, c11_0, c12_0, c13_0;
         c0_0 = c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = Vector512<float>.Zero;
-        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
-        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        if (kc >= 64) PrefetchC(c, ldc, false);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -240,12 +237,14 @@ internal static unsafe class GemmKernel512
         // Rows 3g, 3g+1, 3g+2 are read as row{3g}[0], [lda], [2·lda]: one base register per three rows.
         float* row0 = a, row3 = a + 3 * lda, row6 = a + 6 * lda, row9 = a + 9 * lda, row12 = a + 12 * lda;
         nint lda2 = 2 * lda;
+        // ldb arrives on the stack (the ninth argument): a local lets the JIT keep it in a register in the loop.
+        nint bStep = ldb;
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1, c12_0, c12_1, c13_0, c13_1;
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
         // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
         // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        if (kc >= 64) PrefetchC(c, ldc, true);
-        for (int p = 0; p < kc; p++)
+        if (kc >= 64) PrefetchC(c, ldc);
+        for (int p = kc; p > 0; p--)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
@@ -296,7 +295,7 @@ internal static unsafe class GemmKernel512
             row6++;
             row9++;
             row12++;
-            b += ldb;
+            b += bStep;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0)
@@ -373,9 +372,6 @@ internal static unsafe class GemmKernel512
         nint lda2 = 2 * lda;
         Vector512<float> c0_0, c1_0, c2_0, c3_0, c4_0, c5_0, c6_0, c7_0, c8_0, c9_0, c10_0, c11_0, c12_0, c13_0;
         c0_0 = c1_0 = c2_0 = c3_0 = c4_0 = c5_0 = c6_0 = c7_0 = c8_0 = c9_0 = c10_0 = c11_0 = c12_0 = c13_0 = Vector512<float>.Zero;
-        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
-        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
-        if (kc >= 64) PrefetchC(c, ldc, false);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
