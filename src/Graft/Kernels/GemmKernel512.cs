@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Graft.Kernels;
 
@@ -13,12 +14,29 @@ internal static unsafe class GemmKernel512
 {
     public const int Mr = 14, Nr = 32;
 
-    /// <summary>C[0..14, 0..32) = alpha · A·B + beta · C over one packed A panel (14 rows) and B panel (32 columns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchC(float* c, nint ldc)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < Mr; r++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + 16);
+        }
+    }
+
+    /// <summary>
+    /// C[0..14, 0..32) = alpha · A·B + beta · C over one packed A panel (14 rows) and B panel (32 columns); the
+    /// B rows are <paramref name="ldb"/> floats apart: 32 when packed, the row stride when B is read in place.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Tile(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta, nint ldb = Nr)
     {
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1, c12_0, c12_1, c13_0, c13_1;
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
+        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
+        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
+        if (kc >= 64) PrefetchC(c, ldc);
         for (int p = 0; p < kc; p++)
         {
             var b0 = Vector512.Load(b);
@@ -66,7 +84,7 @@ internal static unsafe class GemmKernel512
             c13_0 = Vector512.MultiplyAddEstimate(a13, b0, c13_0);
             c13_1 = Vector512.MultiplyAddEstimate(a13, b1, c13_1);
             a += 14;
-            b += 32;
+            b += ldb;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0)
@@ -214,14 +232,19 @@ internal static unsafe class GemmKernel512
 
     /// <summary>Tile reading A in place (row-major, rows lda apart) instead of from a packed panel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TileDirect(int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void TileDirect(int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta, nint ldb = Nr)
     {
         // Rows 3g, 3g+1, 3g+2 are read as row{3g}[0], [lda], [2·lda]: one base register per three rows.
         float* row0 = a, row3 = a + 3 * lda, row6 = a + 6 * lda, row9 = a + 9 * lda, row12 = a + 12 * lda;
         nint lda2 = 2 * lda;
+        // ldb arrives on the stack (the ninth argument): a local lets the JIT keep it in a register in the loop.
+        nint bStep = ldb;
         Vector512<float> c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1, c6_0, c6_1, c7_0, c7_1, c8_0, c8_1, c9_0, c9_1, c10_0, c10_1, c11_0, c11_1, c12_0, c12_1, c13_0, c13_1;
         c0_0 = c0_1 = c1_0 = c1_1 = c2_0 = c2_1 = c3_0 = c3_1 = c4_0 = c4_1 = c5_0 = c5_1 = c6_0 = c6_1 = c7_0 = c7_1 = c8_0 = c8_1 = c9_0 = c9_1 = c10_0 = c10_1 = c11_0 = c11_1 = c12_0 = c12_1 = c13_0 = c13_1 = Vector512<float>.Zero;
-        for (int p = 0; p < kc; p++)
+        // Fetch the C tile now: its rows are ldc apart (often a page or more), so on large C the epilogue would
+        // otherwise stall on 14 cache misses at once. The k loop below hides their latency.
+        if (kc >= 64) PrefetchC(c, ldc);
+        for (int p = kc; p > 0; p--)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
@@ -272,7 +295,7 @@ internal static unsafe class GemmKernel512
             row6++;
             row9++;
             row12++;
-            b += 32;
+            b += bStep;
         }
         var va = Vector512.Create(alpha);
         if (beta == 0)

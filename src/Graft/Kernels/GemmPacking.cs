@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Graft.Kernels;
 
@@ -31,12 +32,7 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                for (int r = 0; r < rows; r++)
-                {
-                    float* src = a + (nint)(i0 + ir + r) * lda + p0;
-                    float* d = dst + r;
-                    for (int p = 0; p < kc; p++, d += mr) *d = src[p];
-                }
+                Transpose(a + (nint)(i0 + ir) * lda + p0, lda, rows, kc, dst, mr);
                 for (int r = rows; r < mr; r++)
                     for (int p = 0; p < kc; p++) dst[p * mr + r] = 0;
             }
@@ -47,6 +43,23 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
+        if (!transB && nc >= nr)
+        {
+            // Row by row: each source row is read once, contiguously, and its nr-wide pieces go to every panel.
+            int full = nc / nr;
+            nint panel = (nint)nr * kc;
+            for (int p = 0; p < kc; p++)
+            {
+                float* src = b + (nint)(p0 + p) * ldb + j0;
+                float* d = dst + p * nr;
+                for (int jp = 0; jp < full; jp++, src += nr, d += panel)
+                    new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(d, nr));
+            }
+            if (full * nr == nc) return;
+            j0 += full * nr;
+            nc -= full * nr;
+            dst += full * panel;
+        }
         for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
         {
             int cols = Math.Min(nr, nc - jr);
@@ -62,16 +75,69 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                // Stored N×K: read each column of op(B) contiguously and scatter it down the panel.
-                for (int j = 0; j < cols; j++)
-                {
-                    float* src = b + (nint)(j0 + jr + j) * ldb + p0;
-                    float* d = dst + j;
-                    for (int p = 0; p < kc; p++, d += nr) *d = src[p];
-                }
+                // Stored N×K: the panel is the transpose of cols stored rows.
+                Transpose(b + (nint)(j0 + jr) * ldb + p0, ldb, cols, kc, dst, nr);
                 for (int j = cols; j < nr; j++)
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// dst[p · ldDst + r] = src[r · ldSrc + p] for r &lt; rows, p &lt; cols: the transposing copy behind packing
+    /// row-major A and transposed B. With AVX it moves 8×8 blocks through registers (8 rows read contiguously,
+    /// 8 columns written contiguously); edges and other machines copy one value at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Transpose(float* src, nint ldSrc, int rows, int cols, float* dst, int ldDst)
+    {
+        int r0 = 0;
+        if (Avx.IsSupported)
+        {
+            for (; r0 + 8 <= rows; r0 += 8)
+            {
+                float* s = src + r0 * ldSrc, d = dst + r0;
+                int p = 0;
+                for (; p + 8 <= cols; p += 8)
+                    Transpose8x8(s + p, ldSrc, d + (nint)p * ldDst, ldDst);
+                for (; p < cols; p++)
+                    for (int r = 0; r < 8; r++) d[(nint)p * ldDst + r] = s[r * ldSrc + p];
+            }
+        }
+        for (int r = r0; r < rows; r++)
+        {
+            float* s = src + r * ldSrc, d = dst + r;
+            for (int p = 0; p < cols; p++, d += ldDst) *d = s[p];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* s, nint ls, float* d, nint ld)
+    {
+        var t0 = Avx.UnpackLow(Avx.LoadVector256(s), Avx.LoadVector256(s + ls));
+        var t1 = Avx.UnpackHigh(Avx.LoadVector256(s), Avx.LoadVector256(s + ls));
+        var t2 = Avx.UnpackLow(Avx.LoadVector256(s + 2 * ls), Avx.LoadVector256(s + 3 * ls));
+        var t3 = Avx.UnpackHigh(Avx.LoadVector256(s + 2 * ls), Avx.LoadVector256(s + 3 * ls));
+        var t4 = Avx.UnpackLow(Avx.LoadVector256(s + 4 * ls), Avx.LoadVector256(s + 5 * ls));
+        var t5 = Avx.UnpackHigh(Avx.LoadVector256(s + 4 * ls), Avx.LoadVector256(s + 5 * ls));
+        var t6 = Avx.UnpackLow(Avx.LoadVector256(s + 6 * ls), Avx.LoadVector256(s + 7 * ls));
+        var t7 = Avx.UnpackHigh(Avx.LoadVector256(s + 6 * ls), Avx.LoadVector256(s + 7 * ls));
+        // u0 = column 0 and 4 of rows 0-3 (per 128-bit lane), u1 = columns 1 and 5, and so on.
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + ld, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
     }
 }

@@ -61,8 +61,30 @@ public class GemmTests
     public void CrossesEveryCacheBlock(string pathName)
     {
         var path = Enum.Parse<GemmPath>(pathName);
-        var bl = GemmBlocking.For(path);
+        var bl = GemmBlocked.Blocking(path);
         Check(path, false, false, bl.Mc + 3, bl.Nc + 5, bl.Kc + 1, 1f, 1f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void FewRowsReadBInPlaceAcrossKBlocks(string pathName)
+    {
+        // m within four tiles: the AVX-512 path reads full B panels in place (rows ldb apart) and packs the
+        // ragged last one; K crosses a deep K block, so the later blocks accumulate onto C.
+        var path = Enum.Parse<GemmPath>(pathName);
+        Check(path, false, false, 30, 70, 1100, 1f, 0.5f, padB: 5);
+        Check(path, false, false, 56, 64, 1500, 2f, 0f, padA: 3, padB: 1, padC: 2);
+        Check(path, true, false, 3, 96, 40, 1f, 0f, padB: 7);
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void PacksRowsWhoseStrideWouldCrowdTheCache(string pathName)
+    {
+        // lda = 2048: the AVX-512 path packs A instead of reading it in place; K crosses a deep K block.
+        var path = Enum.Parse<GemmPath>(pathName);
+        Check(path, false, false, 45, 70, 2000, 1f, 0.5f, padA: 48);
+        Check(path, false, true, 17, 33, 1100, -1f, 0f, padA: 948);
     }
 
     [Theory]
@@ -156,6 +178,52 @@ public class GemmTests
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
         finally { Parallelism.MaxThreads = saved; }
+    }
+
+    [Theory]
+    [InlineData(8, 8)]
+    [InlineData(1, 1)]
+    [InlineData(14, 37)]
+    [InlineData(17, 9)]
+    [InlineData(32, 64)]
+    public unsafe void PackingTransposeIsExact(int rows, int cols)
+    {
+        // The packing transpose (8×8 register blocks where AVX exists, one value at a time otherwise), with
+        // strides wider than the matrices: every value lands at its place and nothing outside is written.
+        int ldSrc = cols + 3, ldDst = rows + 5;
+        var src = Operand(new Random(rows * 100 + cols), rows, cols, ldSrc);
+        var dst = new float[cols * ldDst];
+        Array.Fill(dst, -7f);
+        fixed (float* s = src, d = dst) GemmPacking.Transpose(s, ldSrc, rows, cols, d, ldDst);
+        for (int p = 0; p < cols; p++)
+            for (int r = 0; r < ldDst; r++)
+                Assert.Equal(r < rows ? src[r * ldSrc + p] : -7f, dst[p * ldDst + r]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void WideColumnSplitEqualsSingleThreadedExactly(int threads)
+    {
+        // Big enough to be split into column blocks handed out dynamically, with a ragged last block.
+        const int m = 61, n = 1000, k = 300;
+        var rng = new Random(11);
+        var a = Random(rng, m * k);
+        var b = Random(rng, k * n);
+        var c0 = Random(rng, m * n);
+        var c1 = (float[])c0.Clone();
+        var ct = (float[])c0.Clone();
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 1;
+            Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0.5f, c1, n);
+            Parallelism.MaxThreads = threads;
+            Gemm.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0.5f, ct, n);
+        }
+        finally { Parallelism.MaxThreads = saved; }
+        Assert.Equal(c1, ct);
     }
 
     [Fact]
