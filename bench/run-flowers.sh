@@ -3,6 +3,8 @@
 # finetune on mobilenet_v1_0.75, auto on nsfwjs-mobilenet_v2. Writes bench/results/flowers-<run>.json (the
 # --json metrics of each run, plus wall seconds and peak RSS) and bench/results/flowers.md. Not a test; about
 # 10 minutes on a quiet 2-core machine. Needs mobilenet_v1_0.75 in the zoo cache (`graft models add`) and npm.
+#   bench/run-flowers.sh [RUN...]    only the named runs (linear-mobilenet_v1, finetune-mobilenet_v1,
+#                                    auto-nsfwjs-mobilenet_v2); the summary covers every result present
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -14,8 +16,10 @@ mkdir -p "$OUT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build "$ROOT/src/Graft.Cli/Graft.Cli.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly
 GRAFT=(dotnet "$ROOT/src/Graft.Cli/bin/Release/net10.0/Graft.Cli.dll")
+WANTED=" $* "
 run() { # name model strategy
   local name=$1 model=$2 strategy=$3
+  [ "$WANTED" = "  " ] || [[ "$WANTED" == *" $name "* ]] || return 0
   echo "== $name: $model --strategy $strategy (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   /usr/bin/time -f '%e %M' -o "$TMP/$name.time" "${GRAFT[@]}" train "$DATA" --model "$model" --strategy "$strategy" \
     --out "$TMP/$name-model" --json "$TMP/$name.json" > "$TMP/$name.log" 2>&1 || { tail -5 "$TMP/$name.log" >&2; exit 1; }
