@@ -20,7 +20,9 @@ public static class BatchNorm
     public static void Moments(ReadOnlyMemory<float> x, int channels, Span<float> mean, Span<float> variance)
     {
         int rows = Rows(x.Length, channels);
-        Span<double> sums = channels <= 512 ? stackalloc double[channels] : new double[channels];
+        // Wide layers (MobileNetV2's 960 expanded channels) rent instead of allocating: this runs every training step.
+        double[]? rentedSums = channels <= 512 ? null : ArrayPool<double>.Shared.Rent(channels);
+        Span<double> sums = rentedSums is null ? stackalloc double[channels] : rentedSums.AsSpan(0, channels);
         var meanArr = ArrayPool<float>.Shared.Rent(channels);
         try
         {
@@ -29,7 +31,11 @@ public static class BatchNorm
             ReduceRows(rows, channels, (r0, r1, acc) => ElementwiseChannels.AccumulateSquaredDeviation(x.Span, meanArr, channels, r0, r1, acc), sums);
             for (int c = 0; c < channels; c++) variance[c] = rows == 0 ? 0f : (float)(sums[c] / rows);
         }
-        finally { ArrayPool<float>.Shared.Return(meanArr); }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(meanArr);
+            if (rentedSums is not null) ArrayPool<double>.Shared.Return(rentedSums);
+        }
     }
 
     /// <summary>sumDy[c] = Σ dy; sumDyXc[c] = Σ dy · (x − mean[c]): what both backward modes need.</summary>
@@ -37,13 +43,21 @@ public static class BatchNorm
     {
         int rows = Rows(x.Length, channels);
         if (dy.Length != x.Length) throw new ArgumentException($"BatchNorm backward: dy has {dy.Length} values, x has {x.Length}.");
-        Span<double> sums = channels <= 256 ? stackalloc double[2 * channels] : new double[2 * channels];
-        ReduceRows(rows, 2 * channels, (r0, r1, acc) =>
-            ElementwiseChannels.AccumulateGradSums(dy.Span, x.Span, mean.Span, channels, r0, r1, acc[..channels], acc[channels..]), sums);
-        for (int c = 0; c < channels; c++)
+        double[]? rentedSums = channels <= 256 ? null : ArrayPool<double>.Shared.Rent(2 * channels);
+        Span<double> sums = rentedSums is null ? stackalloc double[2 * channels] : rentedSums.AsSpan(0, 2 * channels);
+        try
         {
-            sumDy[c] = (float)sums[c];
-            sumDyXc[c] = (float)sums[channels + c];
+            ReduceRows(rows, 2 * channels, (r0, r1, acc) =>
+                ElementwiseChannels.AccumulateGradSums(dy.Span, x.Span, mean.Span, channels, r0, r1, acc[..channels], acc[channels..]), sums);
+            for (int c = 0; c < channels; c++)
+            {
+                sumDy[c] = (float)sums[c];
+                sumDyXc[c] = (float)sums[channels + c];
+            }
+        }
+        finally
+        {
+            if (rentedSums is not null) ArrayPool<double>.Shared.Return(rentedSums);
         }
     }
 
