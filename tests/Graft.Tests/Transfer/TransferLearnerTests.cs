@@ -92,6 +92,24 @@ public sealed class TransferLearnerTests : IDisposable
     }
 
     [Fact]
+    public void MirroredViewsCacheTwiceTheTrainingImagesAndChangeTheTraining()
+    {
+        var log = new List<string>();
+        TransferResult Run(bool mirror) => TransferLearner.Run(TinyBackbone(), Data(), new TransferOptions
+        {
+            Strategy = Strategy.FineTune, Epochs = 4, LearningRate = 0.02f, FineTuneEpochs = 2, FineTuneLearningRate = 1e-3f, UnfreezeFrom = "block_3",
+            BatchSize = 8, MirrorViews = mirror,
+        }, log: log.Add);
+        var plain = Run(false);
+        Assert.DoesNotContain(log, l => l.Contains("mirror"));
+        var mirrored = Run(true);
+        Assert.Contains(log, l => l.Contains("training images and their mirrors"));
+        Assert.Contains(mirrored.History, h => h.Phase == "finetune");
+        // Same seed, different views: the fine-tune's training loss differs.
+        Assert.NotEqual(plain.History.First(h => h.Phase == "finetune").Logs["loss"], mirrored.History.First(h => h.Phase == "finetune").Logs["loss"]);
+    }
+
+    [Fact]
     public void FineTuneTrainsTheUnfrozenBlocksButNotBatchNorm()
     {
         var backbone = TinyBackbone();
